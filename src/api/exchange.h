@@ -1,0 +1,66 @@
+/*
+ * One HTTP exchange as the API handlers see it: the request, already taken
+ * apart by http/, and the response the handler fills in. Handlers never see
+ * the HTTP library; http/ never sees a rule of the domain.
+ */
+#ifndef LOUYU_API_EXCHANGE_H
+#define LOUYU_API_EXCHANGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+
+struct arena;
+struct db;
+struct entity;
+
+struct kv {
+    const char *key;
+    const char *value;
+};
+
+#define EXCHANGE_MAX_HEADERS 8
+
+struct exchange {
+    /* the request */
+    struct arena *arena; /* lives until the response has been sent */
+    struct db *db;       /* a connection for this request, or NULL for routes without one */
+    const char *method;
+    const char *path;
+    const struct kv *query; /* decoded query parameters, in order */
+    size_t nquery;
+    const char *content_type; /* NULL when absent */
+    const char *body;         /* NUL-terminated; body_len bytes */
+    size_t body_len;
+    int64_t id;                  /* the {id} of the path, 0 when the route has none */
+    const void *route_data;      /* the route's data, e.g. a struct entity */
+
+    /* the response */
+    int status;
+    const char *response_type; /* Content-Type; "application/json" when NULL */
+    struct buf response;       /* the body; handed to http/ without copying */
+    struct kv headers[EXCHANGE_MAX_HEADERS];
+    size_t nheaders;
+    const char *log_note; /* for the access log only, e.g. the cause of a 500 */
+};
+
+typedef void (*handler_fn)(struct exchange *ex);
+
+/* Adds a response header (name and value must outlive the exchange: arena or static). */
+void exchange_header(struct exchange *ex, const char *name, const char *value);
+
+/* The value of query parameter 'key', or NULL. */
+const char *exchange_query(const struct exchange *ex, const char *key);
+
+/* Answers with an RFC 9457 problem document built from err. */
+void reply_error(struct exchange *ex, const struct error *err);
+
+/* Answers with a problem of this kind and detail (for errors found before the domain). */
+void reply_problem(struct exchange *ex, enum err_kind kind, const char *detail);
+
+/* The HTTP status of an error kind. */
+int err_kind_status(enum err_kind k);
+
+#endif

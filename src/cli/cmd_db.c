@@ -1,0 +1,59 @@
+/* Commands that create and fill a database: init and demo. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "domain/demo.h"
+#include "store/db.h"
+
+/* Opens (creating) and migrates; NULL after printing why. */
+static struct db *open_migrated(const char *path, struct error *err)
+{
+    struct db *db = db_open(path, true, NULL, err);
+    if (db == NULL)
+        return NULL;
+    if (db_migrate(db, err) != 0) {
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+int cmd_init(int argc, char **argv)
+{
+    const char *path;
+    int rc = cli_parse_db_only(argc, argv, cli_command("init"), &path);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct arena *a = arena_new(4096);
+    struct error err;
+    error_init(&err, a);
+    struct db *db = open_migrated(path, &err);
+    if (db == NULL)
+        rc = cli_fail(&err);
+    else
+        printf("louyu: database '%s' is ready (schema version %d)\n", path,
+               db_schema_version(db, &err));
+    db_close(db);
+    arena_free(a);
+    return rc;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    const char *path;
+    int rc = cli_parse_db_only(argc, argv, cli_command("demo"), &path);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct arena *a = arena_new(65536);
+    struct error err;
+    error_init(&err, a);
+    struct db *db = open_migrated(path, &err);
+    if (db == NULL || demo_load(db, a, &err) != 0)
+        rc = cli_fail(&err);
+    else
+        printf("louyu: loaded the Tianhe CBD demo into '%s'\n", path);
+    db_close(db);
+    arena_free(a);
+    return rc;
+}

@@ -1,0 +1,128 @@
+/* The subcommand table and the dispatch to it. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#define DB_HELP "  --db PATH      the database file (default: $LOUYU_DB)\n"
+
+const struct command cli_commands[] = {
+    {"init", "create an empty database, or bring one up to date",
+     "usage: louyu init --db PATH\n\n"
+     "Creates the database file when it does not exist and applies the schema\n"
+     "migrations it lacks. Running it again changes nothing.\n\n" DB_HELP,
+     cmd_init},
+    {"demo", "load the Tianhe CBD demo network into an empty database",
+     "usage: louyu demo --db PATH\n\n"
+     "Creates the database when needed and loads the demo: the West Tower\n"
+     "station (46/F, 558 m2) with its three rooms, the R&F towers and the\n"
+     "1,000 m2 Yingkai station. Refuses a database that already holds buildings.\n\n" DB_HELP,
+     cmd_demo},
+    {"serve", "serve the JSON API over HTTP",
+     "usage: louyu serve --db PATH [--listen HOST:PORT] [options]\n\n"
+     "Serves until SIGINT or SIGTERM, then finishes the requests in flight and\n"
+     "exits 0.\n\n" DB_HELP
+     "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080;\n"
+     "                         port 0 picks a free one; IPv6 as [::1]:8080)\n"
+     "  --threads N            worker threads (default 4)\n"
+     "  --max-connections N    open connections in total (default 1024)\n"
+     "  --max-per-ip N         open connections from one address (default 256)\n"
+     "  --timeout SECONDS      close connections idle this long (default 30)\n"
+     "  --access-log PATH      where the JSON access log goes: a file, '-' for\n"
+     "                         standard output (default), or 'off'\n"
+     "  --synchronous MODE     SQLite durability: FULL (default; survives power\n"
+     "                         loss) or NORMAL (survives a crash of louyu)\n",
+     cmd_serve},
+    {"routes", "list the HTTP routes the server answers",
+     "usage: louyu routes\n\nPrints one 'METHOD PATH' line per route.\n", cmd_routes},
+    {"version", "print the version", "usage: louyu version\n", cmd_version},
+    {NULL, NULL, NULL, NULL},
+};
+
+static void print_help(FILE *f)
+{
+    fputs("louyu: the platform for networks of party-mass service stations\n\n"
+          "usage: louyu COMMAND [options]\n\ncommands:\n",
+          f);
+    for (const struct command *c = cli_commands; c->name; c++)
+        fprintf(f, "  %-9s %s\n", c->name, c->summary);
+    fputs("\nRun 'louyu COMMAND --help' for a command's options.\n", f);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "louyu%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try 'louyu %s--help')\n", cmd ? cmd : "");
+    return EXIT_USAGE;
+}
+
+int cli_fail(const struct error *err)
+{
+    fprintf(stderr, "louyu: %s\n", err->detail ? err->detail : "failed");
+    for (size_t i = 0; i < err->nfields; i++)
+        fprintf(stderr, "  %s: %s\n", err->fields[i].pointer ? err->fields[i].pointer : "",
+                err->fields[i].detail);
+    return 1;
+}
+
+int cli_parse_db_only(int argc, char **argv, const struct command *cmd, const char **db)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    *db = getenv("LOUYU_DB");
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            *db = optarg;
+            break;
+        case 'h':
+            fputs(cmd->usage, stdout);
+            return -1;
+        case ':':
+            return cli_usage_error(cmd->name, "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd->name, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(cmd->name, "unexpected argument '%s'", argv[optind]);
+    if (*db == NULL || **db == '\0')
+        return cli_usage_error(cmd->name, "--db PATH is required");
+    return 0;
+}
+
+const struct command *cli_command(const char *name)
+{
+    for (const struct command *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    abort();
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2)
+        return print_help(stderr), EXIT_USAGE;
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        print_help(stdout);
+        return 0;
+    }
+    if (strcmp(name, "--version") == 0)
+        return cmd_version(1, argv + 1);
+    for (const struct command *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0) {
+            optind = 1;
+            return c->run(argc - 1, argv + 1);
+        }
+    return cli_usage_error(NULL, "unknown command '%s'", name);
+}

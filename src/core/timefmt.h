@@ -1,0 +1,34 @@
+/*
+ * Instants as int64 seconds since the Unix epoch, read from and written as
+ * RFC 3339. Guangzhou keeps UTC+8 all year, so local time is a fixed offset
+ * and no time-zone database is needed.
+ */
+#ifndef LOUYU_CORE_TIMEFMT_H
+#define LOUYU_CORE_TIMEFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TIME_LOCAL_OFFSET_MIN (8 * 60) /* Asia/Shanghai */
+#define RFC3339_MAX 32                 /* "YYYY-MM-DDTHH:MM:SS+HH:MM" and its NUL, with room */
+
+/* Parses "2026-11-29T09:30:00+08:00" (also 'Z', lower-case 't'/'z', and fractional
+ * seconds, which are truncated). Years 0001-9999. On success stores the instant and the
+ * offset written (minutes east of UTC) and returns true. */
+bool rfc3339_parse(const char *s, size_t n, int64_t *out, int *offset_min);
+
+/* Writes t at the given offset, e.g. "2026-11-29T17:30:00+08:00"; returns the length. */
+size_t rfc3339_format(int64_t t, int offset_min, char out[RFC3339_MAX]);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t days_from_civil(int y, unsigned m, unsigned d);
+void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
+
+/* Parses "YYYY-MM-DD" into days since the epoch. */
+bool date_parse(const char *s, size_t n, int64_t *days);
+
+/* The current instant, in seconds. */
+int64_t time_now(void);
+
+#endif

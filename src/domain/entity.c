@@ -1,0 +1,227 @@
+/*
+ * The shared life cycle of records. Every write runs in one write
+ * transaction that also re-reads what it checks, so a rule checked here
+ * cannot be broken by a concurrent writer between the check and the commit.
+ */
+#include "domain/entity.h"
+
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/timefmt.h"
+
+static const struct field *field_named(const struct table *t, const char *name)
+{
+    int i = fields_find(t, name);
+    return i < 0 ? NULL : &t->fields[i];
+}
+
+int64_t entity_id(const struct entity *e, const void *rec)
+{
+    return *FIELD_CPTR(rec, field_named(e->table, "id"), int64_t);
+}
+
+int64_t entity_version(const struct entity *e, const void *rec)
+{
+    return *FIELD_CPTR(rec, field_named(e->table, "version"), int64_t);
+}
+
+void *entity_get(struct db *db, struct arena *a, const struct entity *e, int64_t id,
+                 struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, e->get, err);
+    if (st == NULL)
+        return NULL;
+    db_bind_int(st, 1, id);
+    enum db_step r = db_step(st, err);
+    if (r == DB_FAIL)
+        return NULL;
+    if (r == DB_DONE) {
+        error_set(err, ERR_NOT_FOUND, "no %s with id %lld", e->name, (long long)id);
+        return NULL;
+    }
+    void *rec = arena_alloc(a, e->table->size);
+    rows_read(st, a, e->table, rec);
+    db_step(st, err); /* finishes the statement so it holds no read lock */
+    return rec;
+}
+
+int entity_list(struct db *db, struct arena *a, const struct entity *e,
+                const struct list_query *lq, void ***items, size_t *n, int64_t *next,
+                struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, e->list, err);
+    if (st == NULL)
+        return -1;
+    rows_bind_list(st, a, lq);
+    void **out = arena_alloc(a, sizeof(void *) * ((size_t)lq->limit + 1));
+    size_t count = 0;
+    enum db_step r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        out[count] = arena_alloc(a, e->table->size);
+        rows_read(st, a, e->table, out[count]);
+        count++;
+    }
+    if (r == DB_FAIL)
+        return -1;
+    *next = 0;
+    if (count > (size_t)lq->limit) {
+        count = (size_t)lq->limit;
+        *next = entity_id(e, out[count - 1]);
+    }
+    *items = out;
+    *n = count;
+    return 0;
+}
+
+/* Every reference of rec names an existing record. */
+static int check_refs(struct db *db, struct arena *a, const struct entity *e, const void *rec,
+                      struct error *err)
+{
+    size_t before = err->nfields;
+    for (size_t i = 0; i < e->nrefs; i++) {
+        const struct reference *ref = &e->refs[i];
+        int fi = fields_find(e->table, ref->field);
+        if (rec_is_null(rec, (size_t)fi))
+            continue;
+        int64_t target = *FIELD_CPTR(rec, &e->table->fields[fi], int64_t);
+        struct db_stmt *st = db_stmt(db, ref->get, err);
+        if (st == NULL)
+            return -1;
+        db_bind_int(st, 1, target);
+        enum db_step r = db_step(st, err);
+        if (r == DB_FAIL)
+            return -1;
+        if (r == DB_DONE)
+            error_field(err, ERR_RULE, arena_printf(a, "/%s", ref->field), "no %s with id %lld",
+                        ref->target, (long long)target);
+        else
+            db_step(st, err);
+    }
+    if (err->nfields > before) {
+        err->kind = ERR_RULE;
+        err->detail = arena_printf(a, "the %s refers to something that does not exist", e->name);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_all(struct db *db, struct arena *a, const struct entity *e, const void *rec,
+                     struct error *err)
+{
+    if (check_refs(db, a, e, rec, err) != 0)
+        return -1;
+    return e->check ? e->check(db, rec, err) : 0;
+}
+
+static int64_t insert(struct db *db, const struct entity *e, const void *rec, struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, e->insert, err);
+    if (st == NULL)
+        return -1;
+    int idx = rows_bind(st, e->table, rec);
+    db_bind_int(st, idx, time_now());
+    if (db_step(st, err) != DB_ROW)
+        return err->kind ? -1 : error_set(err, ERR_INTERNAL, "insert returned no id");
+    int64_t id = db_col_int(st, 0);
+    return db_exec(st, err) == 0 ? id : -1;
+}
+
+void *entity_create(struct db *db, struct arena *a, const struct entity *e, const void *rec,
+                    struct error *err)
+{
+    if (db_begin(db, DB_WRITE, err) != 0)
+        return NULL;
+    void *stored = NULL;
+    int64_t id;
+    if (check_all(db, a, e, rec, err) == 0 && (id = insert(db, e, rec, err)) > 0)
+        stored = entity_get(db, a, e, id, err);
+    if (stored == NULL || db_commit(db, err) != 0) {
+        db_rollback(db);
+        return NULL;
+    }
+    return stored;
+}
+
+static int update(struct db *db, const struct entity *e, int64_t id, const void *rec,
+                  int64_t version, struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, e->update, err);
+    if (st == NULL)
+        return -1;
+    int idx = rows_bind(st, e->table, rec);
+    db_bind_int(st, idx++, time_now());
+    db_bind_int(st, idx++, id);
+    db_bind_int(st, idx, version);
+    if (db_exec(st, err) != 0)
+        return -1;
+    /* The version was compared under the write lock, so no row here is a bug. */
+    return db_changes(st) == 1 ? 0 : error_set(err, ERR_INTERNAL, "update changed no row");
+}
+
+void *entity_update(struct db *db, struct arena *a, const struct entity *e, int64_t id,
+                    const void *patch, struct error *err)
+{
+    if (db_begin(db, DB_WRITE, err) != 0)
+        return NULL;
+    void *rec = entity_get(db, a, e, id, err);
+    void *stored = NULL;
+    if (rec == NULL)
+        goto out;
+    int64_t have = entity_version(e, rec), sent = entity_version(e, patch);
+    if (have != sent) {
+        error_set(err, ERR_CONFLICT,
+                  "the %s was changed by someone else (version %lld, you sent %lld): "
+                  "reload it and apply your change again",
+                  e->name, (long long)have, (long long)sent);
+        goto out;
+    }
+    fields_overlay(e->table, rec, patch);
+    if (check_all(db, a, e, rec, err) == 0 && update(db, e, id, rec, have, err) == 0)
+        stored = entity_get(db, a, e, id, err);
+out:
+    if (stored == NULL || db_commit(db, err) != 0) {
+        db_rollback(db);
+        return NULL;
+    }
+    return stored;
+}
+
+static int64_t count_dependants(struct db *db, const struct entity *e, int64_t id,
+                                struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, e->dependants, err);
+    if (st == NULL)
+        return -1;
+    db_bind_int(st, 1, id);
+    enum db_step r = db_step(st, err);
+    if (r == DB_FAIL)
+        return -1;
+    int64_t n = r == DB_ROW ? db_col_int(st, 0) : 0;
+    return db_exec(st, err) == 0 ? n : -1;
+}
+
+int entity_delete(struct db *db, struct arena *a, const struct entity *e, int64_t id,
+                  struct error *err)
+{
+    if (db_begin(db, DB_WRITE, err) != 0)
+        return -1;
+    int64_t n = -1;
+    if (entity_get(db, a, e, id, err) == NULL || (n = count_dependants(db, e, id, err)) < 0)
+        goto fail;
+    if (n > 0) {
+        error_set(err, ERR_CONFLICT, "%s %lld still has %lld %s: delete or move them first",
+                  e->name, (long long)id, (long long)n, e->dependants_what);
+        goto fail;
+    }
+    struct db_stmt *st = db_stmt(db, e->del, err);
+    if (st == NULL)
+        goto fail;
+    db_bind_int(st, 1, id);
+    if (db_exec(st, err) != 0 || db_commit(db, err) != 0)
+        goto fail;
+    return 0;
+fail:
+    db_rollback(db);
+    return -1;
+}

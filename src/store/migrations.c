@@ -1,0 +1,73 @@
+/*
+ * Migrations, oldest first. Never edit one that has shipped: add a new one.
+ * Types are chosen to mean the same on SQLite and PostgreSQL: BIGINT and
+ * DOUBLE PRECISION, booleans as SMALLINT 0/1, instants as BIGINT seconds since
+ * the epoch, structured values as canonical JSON text.
+ */
+#include "store/migrations.h"
+
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+
+static const char *const migrations[] = {
+    /* 1: towers, stations, rooms */
+    "CREATE TABLE buildings ("
+    " id {ID},"
+    " name TEXT NOT NULL,"
+    " address TEXT NOT NULL,"
+    " latitude DOUBLE PRECISION NOT NULL CHECK (latitude BETWEEN -90 AND 90),"
+    " longitude DOUBLE PRECISION NOT NULL CHECK (longitude BETWEEN -180 AND 180),"
+    " grade TEXT,"
+    " floors BIGINT CHECK (floors > 0),"
+    " version BIGINT NOT NULL DEFAULT 1,"
+    " created_at BIGINT NOT NULL,"
+    " updated_at BIGINT NOT NULL);"
+    "CREATE TABLE stations ("
+    " id {ID},"
+    " building_id BIGINT NOT NULL REFERENCES buildings (id),"
+    " name TEXT NOT NULL,"
+    " floor BIGINT,"
+    " area_m2 DOUBLE PRECISION NOT NULL CHECK (area_m2 > 0),"
+    " org_id BIGINT,"
+    " opening_hours TEXT NOT NULL,"
+    " services TEXT NOT NULL,"
+    " contact_name TEXT,"
+    " contact_phone TEXT,"
+    " version BIGINT NOT NULL DEFAULT 1,"
+    " created_at BIGINT NOT NULL,"
+    " updated_at BIGINT NOT NULL);"
+    "CREATE INDEX stations_building ON stations (building_id);"
+    "CREATE TABLE rooms ("
+    " id {ID},"
+    " station_id BIGINT NOT NULL REFERENCES stations (id),"
+    " name TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('classroom', 'talk_room', 'meeting_room',"
+    "  'reading_corner', 'multi_purpose')),"
+    " capacity BIGINT NOT NULL CHECK (capacity > 0),"
+    " bookable SMALLINT NOT NULL CHECK (bookable IN (0, 1)),"
+    " version BIGINT NOT NULL DEFAULT 1,"
+    " created_at BIGINT NOT NULL,"
+    " updated_at BIGINT NOT NULL);"
+    "CREATE INDEX rooms_station ON rooms (station_id);",
+};
+
+size_t migrations_count(void)
+{
+    return sizeof(migrations) / sizeof(migrations[0]);
+}
+
+char *migration_sql(struct arena *a, size_t version, const char *id_type)
+{
+    const char *s = migrations[version - 1];
+    struct buf b = BUF_INIT;
+    for (const char *p; (p = strstr(s, "{ID}")) != NULL; s = p + 4) {
+        buf_append(&b, s, (size_t)(p - s));
+        buf_puts(&b, id_type);
+    }
+    buf_puts(&b, s);
+    char *out = arena_strndup(a, b.data, b.len);
+    buf_free(&b);
+    return out;
+}

@@ -1,0 +1,24 @@
+/* Runs every unit-test group; the last line is "N passed, N failed". */
+#include "unit.h"
+
+int unit_passed, unit_failed;
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} groups[] = {
+    {"arena", test_arena}, {"buf", test_buf},       {"utf8", test_utf8},
+    {"timefmt", test_timefmt}, {"jsonw", test_jsonw}, {"fields", test_fields},
+    {"hours", test_hours}, {"router", test_router}, {"store", test_store},
+};
+
+int main(void)
+{
+    for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+        int before = unit_failed;
+        groups[i].fn();
+        printf("%s %s\n", unit_failed == before ? "ok  " : "FAIL", groups[i].name);
+    }
+    printf("%d passed, %d failed\n", unit_passed, unit_failed);
+    return unit_failed ? 1 : 0;
+}
