@@ -1,0 +1,95 @@
+// Shared helpers for the black-box API tests: start the real louyu binary on a
+// free loopback port with a fresh database, talk to it over HTTP, stop it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const BIN = process.env.LOUYU_BIN || new URL('../../build/asan/louyu', import.meta.url).pathname;
+
+// Runs a louyu command to completion: { status, stdout, stderr }.
+export function louyu(args, opts = {}) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', ...opts });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// A fresh database in a temporary directory; 'demo' loads the demo data.
+export function freshDb({ demo = true } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'louyu-test-'));
+  const db = join(dir, 'louyu.db');
+  const r = louyu([demo ? 'demo' : 'init', '--db', db]);
+  if (r.status !== 0) throw new Error(`louyu ${demo ? 'demo' : 'init'} failed: ${r.stderr}`);
+  return { db, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// Starts `louyu serve` and resolves once it listens. The returned server has
+// url, request(), stop() (SIGTERM, resolves with the exit code) and logs().
+export async function startServer({ demo = true, db, args = [] } = {}) {
+  const fresh = db ? null : freshDb({ demo });
+  const dbPath = db || fresh.db;
+  const child = spawn(BIN, ['serve', '--db', dbPath, '--listen', '127.0.0.1:0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`louyu did not start: ${stderr}`)), 30000);
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const m = /serving http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`louyu exited ${code}: ${stderr}`)); });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    db: dbPath,
+    child,
+    logs: () => ({ stdout, stderr }),
+    // fetch relative to the server; a plain object body is sent as JSON.
+    async request(method, path, body, headers = {}) {
+      const init = { method, headers: { ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+        if (!Object.keys(init.headers).some((h) => h.toLowerCase() === 'content-type'))
+          init.headers['content-type'] = 'application/json';
+      }
+      const res = await fetch(url + path, init);
+      const text = await res.text();
+      let json = null;
+      try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+      return { status: res.status, headers: res.headers, text, json };
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const r = await exited;
+      if (fresh) fresh.cleanup();
+      return r;
+    },
+  };
+}
+
+// Sends raw bytes over one TCP connection and resolves with everything the
+// server sent back before closing (or before 'ms' of silence).
+export function rawRequest(port, bytes, ms = 2000) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let data = '';
+    const timer = setTimeout(() => { sock.destroy(); resolve(data); }, ms);
+    sock.on('data', (d) => { data += d; });
+    sock.on('error', (e) => { clearTimeout(timer); e.code === 'ECONNRESET' ? resolve(data) : reject(e); });
+    sock.on('close', () => { clearTimeout(timer); resolve(data); });
+    sock.write(bytes);
+  });
+}
+
+// The status code of the first response in a raw HTTP answer, or 0.
+export function rawStatus(answer) {
+  const m = /^HTTP\/1\.[01] (\d{3})/.exec(answer);
+  return m ? Number(m[1]) : 0;
+}
