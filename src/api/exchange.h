@@ -34,8 +34,8 @@ struct exchange {
     const char *content_type; /* NULL when absent */
     const char *body;         /* NUL-terminated; body_len bytes */
     size_t body_len;
-    int64_t id;                  /* the {id} of the path, 0 when the route has none */
-    const void *route_data;      /* the route's data, e.g. a struct entity */
+    int64_t id;             /* the {id} of the path, 0 when the route has none */
+    const void *route_data; /* the route's data, e.g. a struct entity */
 
     /* the response */
     int status;

@@ -14,8 +14,8 @@
 #include "core/utf8.h"
 #include "domain/entity.h"
 
-#define LIMIT_DEFAULT 50
-#define LIMIT_MAX 500
+#define LIMIT_DEFAULT    50
+#define LIMIT_MAX        500
 #define SEARCH_MAX_CHARS 100
 
 /* ---- query parameters ---- */
@@ -61,8 +61,7 @@ static void parse_filter(struct exchange *ex, const struct filter *f, struct fil
         break;
     case FT_INT:
         if (!parse_i64(s, &v->i) || v->i < f->min || v->i > f->max)
-            error_param(err, f->param, "must be an integer between %.0f and %.0f", f->min,
-                        f->max);
+            error_param(err, f->param, "must be an integer between %.0f and %.0f", f->min, f->max);
         break;
     case FT_DOUBLE:
         if (!parse_num(s, &v->d) || v->d < f->min || v->d > f->max)
@@ -113,8 +112,7 @@ static int parse_list_query(struct exchange *ex, const struct entity *e, struct 
     if ((s = exchange_query(ex, "q")) != NULL) {
         size_t n = strlen(s);
         if (!utf8_valid(s, n) || utf8_chars(s, n) > SEARCH_MAX_CHARS)
-            error_param(err, "q", "must be valid UTF-8 of at most %d characters",
-                        SEARCH_MAX_CHARS);
+            error_param(err, "q", "must be valid UTF-8 of at most %d characters", SEARCH_MAX_CHARS);
         lq->name_contains = s;
     }
     lq->nfilters = e->nfilters;
@@ -152,8 +150,8 @@ json_t *api_parse_body(struct exchange *ex, struct error *err)
     json_error_t je;
     json_t *v = json_loadb(ex->body, ex->body_len, JSON_REJECT_DUPLICATES, &je);
     if (v == NULL) {
-        error_set(err, ERR_INVALID, "malformed JSON at line %d, column %d: %s", je.line,
-                  je.column, je.text);
+        error_set(err, ERR_INVALID, "malformed JSON at line %d, column %d: %s", je.line, je.column,
+                  je.text);
         return NULL;
     }
     arena_defer(ex->arena, free_json, v);
@@ -232,8 +230,7 @@ static void *decode_record(struct exchange *ex, const struct entity *e, enum dec
     void *rec = arena_alloc(ex->arena, e->table->size);
     if (fields_decode(ex->arena, body, e->table, rec, mode, err) != 0) {
         if (err->detail == NULL)
-            err->detail = arena_printf(ex->arena, "the %s has invalid fields: see errors",
-                                       e->name);
+            err->detail = arena_printf(ex->arena, "the %s has invalid fields: see errors", e->name);
         return NULL;
     }
     return rec;
@@ -250,9 +247,9 @@ void res_create(struct exchange *ex)
         reply_error(ex, &err);
         return;
     }
-    exchange_header(ex, "Location",
-                    arena_printf(ex->arena, "/api/v1/%s/%lld", e->plural,
-                                 (long long)entity_id(e, stored)));
+    exchange_header(
+        ex, "Location",
+        arena_printf(ex->arena, "/api/v1/%s/%lld", e->plural, (long long)entity_id(e, stored)));
     reply_record(ex, 201, e, stored);
 }
 

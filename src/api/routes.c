@@ -6,11 +6,13 @@
 #include "domain/places.h"
 
 #define COLLECTION(path, entity)                                                                   \
-    {"GET", "/api/v1/" path, res_list, &entity, ROUTE_DB},                                        \
-        {"POST", "/api/v1/" path, res_create, &entity, ROUTE_DB},                                 \
-        {"GET", "/api/v1/" path "/{id}", res_get, &entity, ROUTE_DB},                             \
-        {"PATCH", "/api/v1/" path "/{id}", res_update, &entity, ROUTE_DB},                        \
-        {"DELETE", "/api/v1/" path "/{id}", res_delete, &entity, ROUTE_DB}
+    {"GET", "/api/v1/" path, res_list, &entity, ROUTE_DB},                                         \
+        {"POST", "/api/v1/" path, res_create, &entity, ROUTE_DB},                                  \
+        {"GET", "/api/v1/" path "/{id}", res_get, &entity, ROUTE_DB},                              \
+        {"PATCH", "/api/v1/" path "/{id}", res_update, &entity, ROUTE_DB},                         \
+    {                                                                                              \
+        "DELETE", "/api/v1/" path "/{id}", res_delete, &entity, ROUTE_DB                           \
+    }
 
 const struct route api_routes[] = {
     {"GET", "/healthz", sys_healthz, NULL, 0},

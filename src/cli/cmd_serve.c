@@ -20,7 +20,7 @@
 #include "store/db.h"
 #include "store/pool.h"
 
-#define MAX_BODY (1u << 20)
+#define MAX_BODY          (1u << 20)
 #define SHUTDOWN_GRACE_MS 10000
 
 struct serve_opts {
@@ -80,17 +80,37 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
-        case 'd': o->db = optarg; break;
-        case 'l': o->listen = optarg; break;
-        case 'a': o->access_log = optarg; break;
-        case 's': o->synchronous = optarg; break;
-        case 't': bad = parse_uint(optarg, 1, 256, &threads); break;
-        case 'c': bad = parse_uint(optarg, 1, 100000, &o->cfg.max_connections); break;
-        case 'p': bad = parse_uint(optarg, 1, 100000, &o->cfg.max_per_ip); break;
-        case 'o': bad = parse_uint(optarg, 1, 86400, &o->cfg.timeout_s); break;
-        case 'h': fputs(cli_command(cmd)->usage, stdout); return -1;
-        case ':': return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
-        default: return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        case 'd':
+            o->db = optarg;
+            break;
+        case 'l':
+            o->listen = optarg;
+            break;
+        case 'a':
+            o->access_log = optarg;
+            break;
+        case 's':
+            o->synchronous = optarg;
+            break;
+        case 't':
+            bad = parse_uint(optarg, 1, 256, &threads);
+            break;
+        case 'c':
+            bad = parse_uint(optarg, 1, 100000, &o->cfg.max_connections);
+            break;
+        case 'p':
+            bad = parse_uint(optarg, 1, 100000, &o->cfg.max_per_ip);
+            break;
+        case 'o':
+            bad = parse_uint(optarg, 1, 86400, &o->cfg.timeout_s);
+            break;
+        case 'h':
+            fputs(cli_command(cmd)->usage, stdout);
+            return -1;
+        case ':':
+            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
         if (bad)
             return cli_usage_error(cmd, "'%s' is not a valid value for %s", optarg,
@@ -143,8 +163,7 @@ static int run(struct serve_opts *o, struct error *err)
         return cli_fail(err);
     o->cfg.access_log_fd = open_access_log(o->access_log);
     if (o->cfg.access_log_fd == -1 && strcmp(o->access_log, "off") != 0) {
-        fprintf(stderr, "louyu: cannot open access log '%s': %s\n", o->access_log,
-                strerror(errno));
+        fprintf(stderr, "louyu: cannot open access log '%s': %s\n", o->access_log, strerror(errno));
         return 1;
     }
     struct db_pool *pool = db_pool_new(o->db, o->cfg.threads, &dbo);
@@ -181,8 +200,7 @@ int cmd_serve(int argc, char **argv)
         .db = getenv("LOUYU_DB"),
         .listen = "127.0.0.1:8080",
         .access_log = "-",
-        .cfg = {.max_connections = 1024, .max_per_ip = 256, .timeout_s = 30,
-                .max_body = MAX_BODY},
+        .cfg = {.max_connections = 1024, .max_per_ip = 256, .timeout_s = 30, .max_body = MAX_BODY},
     };
     char host[64];
     int rc = parse_options(argc, argv, &o, host, sizeof(host));

@@ -34,10 +34,10 @@ struct field_error {
 
 struct error {
     enum err_kind kind;
-    const char *detail;        /* one sentence for a person, lower case, no final period */
+    const char *detail; /* one sentence for a person, lower case, no final period */
     struct field_error fields[ERROR_MAX_FIELDS];
     size_t nfields;
-    struct arena *arena;       /* where detail strings live */
+    struct arena *arena; /* where detail strings live */
 };
 
 void error_init(struct error *e, struct arena *a);

@@ -107,8 +107,7 @@ static const char *decode_int(const struct field *f, const json_t *v, void *rec,
     return NULL;
 }
 
-static const char *decode_double(const struct field *f, const json_t *v, void *rec,
-                                 struct arena *a)
+static const char *decode_double(const struct field *f, const json_t *v, void *rec, struct arena *a)
 {
     if (!json_is_number(v))
         return "must be a number";
@@ -119,8 +118,7 @@ static const char *decode_double(const struct field *f, const json_t *v, void *r
     return NULL;
 }
 
-static const char *decode_string(const struct field *f, const json_t *v, void *rec,
-                                 struct arena *a)
+static const char *decode_string(const struct field *f, const json_t *v, void *rec, struct arena *a)
 {
     if (!json_is_string(v))
         return "must be a string";
@@ -148,8 +146,7 @@ static const char *decode_string(const struct field *f, const json_t *v, void *r
 }
 
 /* Decodes one present, non-null value; returns NULL or why it is refused. */
-static const char *decode_value(struct arena *a, const struct field *f, const json_t *v,
-                                void *rec)
+static const char *decode_value(struct arena *a, const struct field *f, const json_t *v, void *rec)
 {
     switch (f->type) {
     case FT_ID:
@@ -209,8 +206,8 @@ static bool writable(const struct field *f, enum decode_mode mode)
     return !(f->flags & FF_READONLY);
 }
 
-static void decode_member(struct arena *a, const struct table *t, const char *key,
-                          const json_t *v, void *rec, enum decode_mode mode, struct error *err)
+static void decode_member(struct arena *a, const struct table *t, const char *key, const json_t *v,
+                          void *rec, enum decode_mode mode, struct error *err)
 {
     int i = fields_find(t, key);
     if (i < 0) {
@@ -284,8 +281,7 @@ static void encode_value(struct jsonw *w, const struct field *f, const void *rec
         break;
     }
     case FT_TIME:
-        jw_strn(w, tbuf,
-                rfc3339_format(*FIELD_CPTR(rec, f, int64_t), TIME_LOCAL_OFFSET_MIN, tbuf));
+        jw_strn(w, tbuf, rfc3339_format(*FIELD_CPTR(rec, f, int64_t), TIME_LOCAL_OFFSET_MIN, tbuf));
         break;
     case FT_JSON: {
         const char *s = *FIELD_CPTR(rec, f, char *);

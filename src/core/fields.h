@@ -49,12 +49,12 @@ struct field {
     const char *name;
     enum ftype type;
     unsigned flags;
-    size_t offset;             /* of the value in the record struct */
-    double min, max;           /* FT_INT, FT_DOUBLE: inclusive bounds */
-    unsigned max_chars;        /* FT_TEXT: code points */
+    size_t offset;              /* of the value in the record struct */
+    double min, max;            /* FT_INT, FT_DOUBLE: inclusive bounds */
+    unsigned max_chars;         /* FT_TEXT: code points */
     const char *const *choices; /* FT_ENUM: NULL-terminated */
-    double def;                /* default of an absent, non-nullable INT, DOUBLE or BOOL */
-    const char *def_text;      /* default of an absent, non-nullable TEXT, ENUM or JSON */
+    double def;                 /* default of an absent, non-nullable INT, DOUBLE or BOOL */
+    const char *def_text;       /* default of an absent, non-nullable TEXT, ENUM or JSON */
     /* FT_JSON: validates v and stores its canonical text in *out, or sets *why. */
     int (*canon)(struct arena *a, const json_t *v, char **out, const char **why);
 };
@@ -82,7 +82,7 @@ void fields_encode(struct jsonw *w, const struct table *t, const void *rec);
 void fields_overlay(const struct table *t, void *dst, const void *src);
 
 /* Typed access to a record's field values. */
-#define FIELD_PTR(rec, f, type) ((type *)((char *)(rec) + (f)->offset))
+#define FIELD_PTR(rec, f, type)  ((type *)((char *)(rec) + (f)->offset))
 #define FIELD_CPTR(rec, f, type) ((const type *)((const char *)(rec) + (f)->offset))
 
 static inline bool rec_is_null(const void *rec, size_t i)

@@ -144,8 +144,8 @@ size_t rfc3339_format(int64_t t, int offset_min, char out[RFC3339_MAX])
     int off = offset_min < 0 ? -offset_min : offset_min;
     int n;
     if (offset_min == 0)
-        n = snprintf(out, RFC3339_MAX, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d,
-                     (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+        n = snprintf(out, RFC3339_MAX, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d, (int)(rem / 3600),
+                     (int)(rem / 60 % 60), (int)(rem % 60));
     else
         n = snprintf(out, RFC3339_MAX, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", y, m, d,
                      (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60),

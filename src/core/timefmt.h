@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define TIME_LOCAL_OFFSET_MIN (8 * 60) /* Asia/Shanghai */
-#define RFC3339_MAX 32                 /* "YYYY-MM-DDTHH:MM:SS+HH:MM" and its NUL, with room */
+#define RFC3339_MAX           32       /* "YYYY-MM-DDTHH:MM:SS+HH:MM" and its NUL, with room */
 
 /* Parses "2026-11-29T09:30:00+08:00" (also 'Z', lower-case 't'/'z', and fractional
  * seconds, which are truncated). Years 0001-9999. On success stores the instant and the

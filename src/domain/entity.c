@@ -46,9 +46,8 @@ void *entity_get(struct db *db, struct arena *a, const struct entity *e, int64_t
     return rec;
 }
 
-int entity_list(struct db *db, struct arena *a, const struct entity *e,
-                const struct list_query *lq, void ***items, size_t *n, int64_t *next,
-                struct error *err)
+int entity_list(struct db *db, struct arena *a, const struct entity *e, const struct list_query *lq,
+                void ***items, size_t *n, int64_t *next, struct error *err)
 {
     struct db_stmt *st = db_stmt(db, e->list, err);
     if (st == NULL)

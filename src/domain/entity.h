@@ -18,9 +18,9 @@ struct arena;
 
 /* A field that names another record, which must exist. */
 struct reference {
-    const char *field;   /* name in the field table */
-    enum query get;      /* the statement that reads the target by id */
-    const char *target;  /* "building", for messages */
+    const char *field;  /* name in the field table */
+    enum query get;     /* the statement that reads the target by id */
+    const char *target; /* "building", for messages */
 };
 
 /* A query parameter that narrows a listing. */
@@ -47,22 +47,33 @@ struct entity {
 };
 
 /* The rows every record's field table starts and ends with, in that order. */
-#define ENTITY_ID_FIELD(T) {.name = "id", .type = FT_ID, .flags = FF_READONLY, .offset = offsetof(T, id)}
-#define ENTITY_TRAILER_FIELDS(T)                                                                \
-    {.name = "version", .type = FT_INT, .flags = FF_VERSION, .offset = offsetof(T, version),   \
-     .min = 1, .max = 9.0e15},                                                                     \
-        {.name = "created_at", .type = FT_TIME, .flags = FF_READONLY,                            \
-         .offset = offsetof(T, created_at)},                                                    \
-        {.name = "updated_at", .type = FT_TIME, .flags = FF_READONLY,                            \
-         .offset = offsetof(T, updated_at)}
+#define ENTITY_ID_FIELD(T)                                                                         \
+    {                                                                                              \
+        .name = "id", .type = FT_ID, .flags = FF_READONLY, .offset = offsetof(T, id)               \
+    }
+#define ENTITY_TRAILER_FIELDS(T)                                                                   \
+    {.name = "version",                                                                            \
+     .type = FT_INT,                                                                               \
+     .flags = FF_VERSION,                                                                          \
+     .offset = offsetof(T, version),                                                               \
+     .min = 1,                                                                                     \
+     .max = 9.0e15},                                                                               \
+        {.name = "created_at",                                                                     \
+         .type = FT_TIME,                                                                          \
+         .flags = FF_READONLY,                                                                     \
+         .offset = offsetof(T, created_at)},                                                       \
+    {                                                                                              \
+        .name = "updated_at", .type = FT_TIME, .flags = FF_READONLY,                               \
+        .offset = offsetof(T, updated_at)                                                          \
+    }
 
 /* The members that go with those rows, first and last in every record struct. */
 #define ENTITY_HEAD                                                                                \
     struct rec rec;                                                                                \
     int64_t id
 #define ENTITY_TAIL                                                                                \
-    int64_t version;    /* bumped by every update */                                              \
-    int64_t created_at; /* seconds since the epoch */                                             \
+    int64_t version;    /* bumped by every update */                                               \
+    int64_t created_at; /* seconds since the epoch */                                              \
     int64_t updated_at
 
 /* The record with this id, allocated in a; NULL with ERR_NOT_FOUND (or a database error). */
@@ -70,9 +81,8 @@ void *entity_get(struct db *db, struct arena *a, const struct entity *e, int64_t
                  struct error *err);
 
 /* One page: *items gets up to lq->limit records, *next the cursor of the next page or 0. */
-int entity_list(struct db *db, struct arena *a, const struct entity *e,
-                const struct list_query *lq, void ***items, size_t *n, int64_t *next,
-                struct error *err);
+int entity_list(struct db *db, struct arena *a, const struct entity *e, const struct list_query *lq,
+                void ***items, size_t *n, int64_t *next, struct error *err);
 
 /* Stores a decoded record; returns the stored record (with id, version, times). */
 void *entity_create(struct db *db, struct arena *a, const struct entity *e, const void *rec,

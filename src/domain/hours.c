@@ -10,7 +10,7 @@
 #include "core/timefmt.h"
 #include "core/utf8.h"
 
-#define SERVICES_MAX 30
+#define SERVICES_MAX      30
 #define SERVICE_MAX_CHARS 50
 
 /* "HH:MM" with 00:00 <= t <= 24:00; returns minutes or -1. */
@@ -44,8 +44,7 @@ static const char *parse_span(struct arena *a, const json_t *item, size_t i, str
         return arena_printf(a, "item %zu must be an object with exactly day, open and close", i);
     const json_t *day = json_object_get(item, "day");
     if (!json_is_integer(day) || json_integer_value(day) < 1 || json_integer_value(day) > 7)
-        return arena_printf(a, "item %zu: day must be an integer from 1 (Monday) to 7 (Sunday)",
-                            i);
+        return arena_printf(a, "item %zu: day must be an integer from 1 (Monday) to 7 (Sunday)", i);
     s->day = (int)json_integer_value(day);
     s->open_min = parse_hhmm(json_object_get(item, "open"));
     s->close_min = parse_hhmm(json_object_get(item, "close"));
@@ -90,8 +89,8 @@ int hours_parse(struct arena *a, const json_t *v, struct week_hours *out, const 
 
 static void write_hhmm(struct jsonw *w, int minutes)
 {
-    char t[6] = {(char)('0' + minutes / 600), (char)('0' + minutes / 60 % 10), ':',
-                 (char)('0' + minutes % 60 / 10), (char)('0' + minutes % 10), 0};
+    char t[6] = {(char)('0' + minutes / 600),     (char)('0' + minutes / 60 % 10), ':',
+                 (char)('0' + minutes % 60 / 10), (char)('0' + minutes % 10),      0};
     jw_str(w, t);
 }
 
@@ -150,8 +149,7 @@ static const char *check_service(struct arena *a, const json_t *item, size_t i)
     const char *s = json_string_value(item);
     size_t n = json_string_length(item);
     if (n == 0 || !utf8_valid(s, n) || utf8_chars(s, n) > SERVICE_MAX_CHARS)
-        return arena_printf(a, "item %zu must be 1 to %d characters of text", i,
-                            SERVICE_MAX_CHARS);
+        return arena_printf(a, "item %zu must be 1 to %d characters of text", i, SERVICE_MAX_CHARS);
     for (size_t k = 0; k < n; k++)
         if ((unsigned char)s[k] < 0x20)
             return arena_printf(a, "item %zu must not contain control characters", i);

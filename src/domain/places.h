@@ -25,13 +25,13 @@ struct station {
     ENTITY_HEAD;
     int64_t building_id;
     char *name;
-    int64_t floor;        /* nullable; negative below ground */
+    int64_t floor; /* nullable; negative below ground */
     double area_m2;
-    int64_t org_id;       /* operating organisation; nullable */
-    char *opening_hours;  /* canonical JSON, see domain/hours.h */
-    char *services;       /* canonical JSON array of labels */
-    char *contact_name;   /* nullable */
-    char *contact_phone;  /* nullable */
+    int64_t org_id;      /* operating organisation; nullable */
+    char *opening_hours; /* canonical JSON, see domain/hours.h */
+    char *services;      /* canonical JSON array of labels */
+    char *contact_name;  /* nullable */
+    char *contact_phone; /* nullable */
     ENTITY_TAIL;
 };
 

@@ -42,9 +42,9 @@ bool route_fits(const char *pattern, const char *path, int64_t *id)
     return *p == '\0' && *q == '\0';
 }
 
-enum match router_match(struct arena *a, const struct route *routes, size_t n,
-                        const char *method, const char *path, const struct route **route,
-                        int64_t *id, const char **allow)
+enum match router_match(struct arena *a, const struct route *routes, size_t n, const char *method,
+                        const char *path, const struct route **route, int64_t *id,
+                        const char **allow)
 {
     const char *want = strcmp(method, "HEAD") == 0 ? "GET" : method;
     struct buf methods = BUF_INIT;

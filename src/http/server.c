@@ -76,11 +76,12 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     if (srv->cfg.access_log_fd >= 0) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
-        int64_t us = (end.tv_sec - rq->start.tv_sec) * 1000000 +
-                     (end.tv_nsec - rq->start.tv_nsec) / 1000;
-        struct access_entry e = {rq->id, rq->ex.method, rq->ex.path, rq->ex.status,
-                                 rq->sent_bytes, us, rq->ex.log_note,
-                                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK};
+        int64_t us =
+            (end.tv_sec - rq->start.tv_sec) * 1000000 + (end.tv_nsec - rq->start.tv_nsec) / 1000;
+        struct access_entry e = {rq->id,          rq->ex.method,
+                                 rq->ex.path,     rq->ex.status,
+                                 rq->sent_bytes,  us,
+                                 rq->ex.log_note, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK};
         access_log_write(srv->cfg.access_log_fd, &e);
     }
     buf_free(&rq->body);
@@ -118,8 +119,8 @@ static enum MHD_Result respond(struct MHD_Connection *con, struct request *rq, b
     return ok;
 }
 
-static enum MHD_Result refuse(struct MHD_Connection *con, struct request *rq,
-                              enum err_kind kind, const char *detail)
+static enum MHD_Result refuse(struct MHD_Connection *con, struct request *rq, enum err_kind kind,
+                              const char *detail)
 {
     reply_problem(&rq->ex, kind, detail);
     return respond(con, rq, true);
@@ -217,16 +218,15 @@ static enum MHD_Result dispatch(struct MHD_Connection *con, struct request *rq)
     struct exchange *ex = &rq->ex;
     const struct route *route = NULL;
     const char *allow = NULL;
-    switch (router_match(ex->arena, api_routes, api_nroutes, ex->method, ex->path, &route,
-                         &ex->id, &allow)) {
+    switch (router_match(ex->arena, api_routes, api_nroutes, ex->method, ex->path, &route, &ex->id,
+                         &allow)) {
     case MATCH_NO_PATH:
         reply_problem(ex, ERR_NOT_FOUND,
                       arena_printf(ex->arena, "there is nothing at %s", ex->path));
         return respond(con, rq, false);
     case MATCH_NO_METHOD:
         exchange_header(ex, "Allow", allow);
-        reply_problem(ex, ERR_METHOD,
-                      arena_printf(ex->arena, "%s takes only %s", ex->path, allow));
+        reply_problem(ex, ERR_METHOD, arena_printf(ex->arena, "%s takes only %s", ex->path, allow));
         return respond(con, rq, false);
     case MATCH_OK:
         break;
@@ -250,9 +250,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *con, struct request *rq)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)cls;
     (void)version;
@@ -265,9 +264,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     if (*upload_data_size > 0)
         return take_body(rq, upload_data, upload_data_size);
     if (rq->too_large)
-        return refuse(con, rq, ERR_TOO_LARGE,
-                      arena_printf(rq->ex.arena, "the body may be at most %zu bytes",
-                                   rq->srv->cfg.max_body));
+        return refuse(
+            con, rq, ERR_TOO_LARGE,
+            arena_printf(rq->ex.arena, "the body may be at most %zu bytes", rq->srv->cfg.max_body));
     return dispatch(con, rq);
 }
 
@@ -278,8 +277,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     vfprintf(stderr, fmt, ap);
 }
 
-static int make_address(const struct server_config *cfg, struct sockaddr_storage *ss,
-                        bool *v6, struct error *err)
+static int make_address(const struct server_config *cfg, struct sockaddr_storage *ss, bool *v6,
+                        struct error *err)
 {
     memset(ss, 0, sizeof(*ss));
     struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
@@ -315,15 +314,15 @@ struct server *server_start(const struct server_config *cfg, struct db_pool *poo
                      MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-        cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
-        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+        cfg->timeout_s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, srv, MHD_OPTION_END);
     if (srv->daemon == NULL) {
         error_set(err, ERR_UNAVAILABLE,
-                  "cannot listen on %s:%u: the address is in use or not available here",
-                  cfg->host, cfg->port);
+                  "cannot listen on %s:%u: the address is in use or not available here", cfg->host,
+                  cfg->port);
         free(srv);
         return NULL;
     }

@@ -14,14 +14,14 @@ struct db_pool;
 struct server;
 
 struct server_config {
-    const char *host;          /* numeric IPv4 or IPv6 address */
-    unsigned port;             /* 0 picks a free port (see server_port) */
-    int threads;               /* worker threads */
-    unsigned max_connections;  /* in total */
-    unsigned max_per_ip;       /* from one client address */
-    unsigned timeout_s;        /* an idle connection is closed after this */
-    size_t max_body;           /* bytes; larger bodies get 413 */
-    int access_log_fd;         /* one JSON line per request, or -1 */
+    const char *host;         /* numeric IPv4 or IPv6 address */
+    unsigned port;            /* 0 picks a free port (see server_port) */
+    int threads;              /* worker threads */
+    unsigned max_connections; /* in total */
+    unsigned max_per_ip;      /* from one client address */
+    unsigned timeout_s;       /* an idle connection is closed after this */
+    size_t max_body;          /* bytes; larger bodies get 413 */
+    int access_log_fd;        /* one JSON line per request, or -1 */
 };
 
 /* Starts serving; NULL with err filled (e.g. the address is taken). */

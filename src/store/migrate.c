@@ -12,8 +12,8 @@
 
 static int read_version(struct db *db, int *version, struct error *err)
 {
-    if (db_script(db, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)",
-                  err) != 0)
+    if (db_script(db, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)", err) !=
+        0)
         return -1;
     struct db_stmt *st = db_stmt(db, Q_SCHEMA_VERSION, err);
     if (st == NULL)
@@ -45,7 +45,8 @@ static int apply(struct db *db, size_t version, struct error *err)
     arena_free(a);
     if (rc != 0)
         return -1;
-    struct db_stmt *st = db_stmt(db, version == 1 ? Q_SCHEMA_VERSION_INSERT : Q_SCHEMA_VERSION_SET, err);
+    struct db_stmt *st =
+        db_stmt(db, version == 1 ? Q_SCHEMA_VERSION_INSERT : Q_SCHEMA_VERSION_SET, err);
     if (st == NULL)
         return -1;
     db_bind_int(st, 1, (int64_t)version);

@@ -17,12 +17,11 @@
     "SELECT id, " BUILDING_COLS ", version, created_at, updated_at FROM buildings"
 
 #define STATION_COLS                                                                               \
-    "building_id, name, floor, area_m2, org_id, opening_hours, services, contact_name, "         \
+    "building_id, name, floor, area_m2, org_id, opening_hours, services, contact_name, "           \
     "contact_phone"
-#define STATION_SELECT                                                                             \
-    "SELECT id, " STATION_COLS ", version, created_at, updated_at FROM stations"
+#define STATION_SELECT "SELECT id, " STATION_COLS ", version, created_at, updated_at FROM stations"
 
-#define ROOM_COLS "station_id, name, kind, capacity, bookable"
+#define ROOM_COLS   "station_id, name, kind, capacity, bookable"
 #define ROOM_SELECT "SELECT id, " ROOM_COLS ", version, created_at, updated_at FROM rooms"
 
 /* Case-insensitive substring match of a pattern built by store/rows.c. */
@@ -35,8 +34,8 @@ static const char *const sql[Q__MAX] = {
     [Q_SCHEMA_VERSION_SET] = "UPDATE schema_version SET version = ?1",
 
     [Q_BUILDING_GET] = BUILDING_SELECT " WHERE id = ?1",
-    [Q_BUILDING_LIST] = BUILDING_SELECT " WHERE id > ?1 AND " NAME_MATCHES(2)
-                                        " ORDER BY id LIMIT ?3",
+    [Q_BUILDING_LIST] =
+        BUILDING_SELECT " WHERE id > ?1 AND " NAME_MATCHES(2) " ORDER BY id LIMIT ?3",
     [Q_BUILDING_INSERT] = "INSERT INTO buildings (" BUILDING_COLS ", version, created_at, "
                           "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7) RETURNING id",
     [Q_BUILDING_UPDATE] = "UPDATE buildings SET name = ?1, address = ?2, latitude = ?3, "
@@ -46,9 +45,9 @@ static const char *const sql[Q__MAX] = {
     [Q_BUILDING_DEPENDANTS] = "SELECT count(*) FROM stations WHERE building_id = ?1",
 
     [Q_STATION_GET] = STATION_SELECT " WHERE id = ?1",
-    [Q_STATION_LIST] = STATION_SELECT " WHERE id > ?1 AND (?2 IS NULL OR building_id = ?2) "
-                                      "AND (?3 IS NULL OR area_m2 >= ?3) AND " NAME_MATCHES(4)
-                                      " ORDER BY id LIMIT ?5",
+    [Q_STATION_LIST] = STATION_SELECT
+    " WHERE id > ?1 AND (?2 IS NULL OR building_id = ?2) "
+    "AND (?3 IS NULL OR area_m2 >= ?3) AND " NAME_MATCHES(4) " ORDER BY id LIMIT ?5",
     [Q_STATION_INSERT] = "INSERT INTO stations (" STATION_COLS ", version, created_at, "
                          "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?10) "
                          "RETURNING id",

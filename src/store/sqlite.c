@@ -70,8 +70,7 @@ static int configure(struct db *db, const struct db_options *opt, struct error *
     int timeout = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000;
     char sql[128];
     sqlite3_busy_timeout(db->h, timeout);
-    if (pragma(db, "PRAGMA journal_mode = WAL", err) ||
-        pragma(db, "PRAGMA foreign_keys = ON", err))
+    if (pragma(db, "PRAGMA journal_mode = WAL", err) || pragma(db, "PRAGMA foreign_keys = ON", err))
         return -1;
     if (strcmp(sync, "FULL") != 0 && strcmp(sync, "NORMAL") != 0)
         return error_set(err, ERR_INVALID, "synchronous must be FULL or NORMAL, not '%s'", sync);
@@ -79,8 +78,7 @@ static int configure(struct db *db, const struct db_options *opt, struct error *
     return pragma(db, sql, err);
 }
 
-struct db *db_open(const char *target, bool create, const struct db_options *opt,
-                   struct error *err)
+struct db *db_open(const char *target, bool create, const struct db_options *opt, struct error *err)
 {
     if (!create && access(target, F_OK) != 0) {
         error_set(err, ERR_UNAVAILABLE,

@@ -7,9 +7,9 @@ static const struct {
     const char *name;
     void (*fn)(void);
 } groups[] = {
-    {"arena", test_arena}, {"buf", test_buf},       {"utf8", test_utf8},
-    {"timefmt", test_timefmt}, {"jsonw", test_jsonw}, {"fields", test_fields},
-    {"hours", test_hours}, {"router", test_router}, {"store", test_store},
+    {"arena", test_arena},     {"buf", test_buf},       {"utf8", test_utf8},
+    {"timefmt", test_timefmt}, {"jsonw", test_jsonw},   {"fields", test_fields},
+    {"hours", test_hours},     {"router", test_router}, {"store", test_store},
 };
 
 int main(void)

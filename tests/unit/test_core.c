@@ -80,7 +80,7 @@ void test_utf8(void)
     const char *zh = "西塔党群服务站";
     CHECK(utf8_valid(zh, strlen(zh)));
     CHECK(utf8_chars(zh, strlen(zh)) == 7);
-    CHECK(utf8_valid("\xf0\x9f\x98\x80", 4)); /* U+1F600 */
+    CHECK(utf8_valid("\xf0\x9f\x98\x80", 4));  /* U+1F600 */
     CHECK(!utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
     CHECK(!utf8_valid("\xe0\x80\xaf", 3));     /* overlong, 3 bytes */
     CHECK(!utf8_valid("\xed\xa0\x80", 3));     /* surrogate U+D800 */

@@ -20,8 +20,7 @@ static enum match m(struct arena *a, const char *method, const char *path, int64
                     const char **allow)
 {
     const struct route *r = NULL;
-    return router_match(a, routes, sizeof(routes) / sizeof(routes[0]), method, path, &r, id,
-                        allow);
+    return router_match(a, routes, sizeof(routes) / sizeof(routes[0]), method, path, &r, id, allow);
 }
 
 void test_router(void)

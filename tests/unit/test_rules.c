@@ -89,8 +89,7 @@ void test_fields(void)
     CHECK_STR(cur.name, "会议活动室");
     CHECK(decode(a, &room_entity, "{\"version\":2,\"kind\":\"ballroom\"}", DECODE_PATCH, &r,
                  &first) == 1);
-    CHECK(decode(a, &room_entity, "{\"version\":2,\"name\":null}", DECODE_PATCH, &r, &first) ==
-          1);
+    CHECK(decode(a, &room_entity, "{\"version\":2,\"name\":null}", DECODE_PATCH, &r, &first) == 1);
     CHECK(decode(a, &room_entity, "[1,2]", DECODE_CREATE, &r, &first) == 1);
 
     /* Defaults of absent optional fields. */
@@ -134,16 +133,16 @@ void test_hours(void)
               "[{\"day\":1,\"open\":\"09:00\",\"close\":\"24:00\"},"
               "{\"day\":3,\"open\":\"09:00\",\"close\":\"12:00\"},"
               "{\"day\":3,\"open\":\"18:00\",\"close\":\"21:30\"}]");
-    CHECK(canon(a, "[{\"day\":3,\"open\":\"09:00\",\"close\":\"12:00\"},"
-                   "{\"day\":3,\"open\":\"11:00\",\"close\":\"13:00\"}]",
+    CHECK(canon(a,
+                "[{\"day\":3,\"open\":\"09:00\",\"close\":\"12:00\"},"
+                "{\"day\":3,\"open\":\"11:00\",\"close\":\"13:00\"}]",
                 &why) == NULL);
     CHECK(why && strstr(why, "overlap"));
     CHECK(canon(a, "[{\"day\":8,\"open\":\"09:00\",\"close\":\"12:00\"}]", &why) == NULL);
     CHECK(canon(a, "[{\"day\":1,\"open\":\"12:00\",\"close\":\"09:00\"}]", &why) == NULL);
     CHECK(canon(a, "[{\"day\":1,\"open\":\"9:00\",\"close\":\"12:00\"}]", &why) == NULL);
     CHECK(canon(a, "[{\"day\":1,\"open\":\"09:00\",\"close\":\"24:30\"}]", &why) == NULL);
-    CHECK(canon(a, "[{\"day\":1,\"open\":\"09:00\",\"close\":\"12:00\",\"x\":1}]", &why) ==
-          NULL);
+    CHECK(canon(a, "[{\"day\":1,\"open\":\"09:00\",\"close\":\"12:00\",\"x\":1}]", &why) == NULL);
     CHECK(canon(a, "{}", &why) == NULL);
     CHECK_STR(canon(a, "[]", &why), "[]");
 

@@ -16,7 +16,7 @@ extern int unit_passed, unit_failed;
             unit_passed++;                                                                         \
         else {                                                                                     \
             unit_failed++;                                                                         \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                      \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                        \
         }                                                                                          \
     } while (0)
 
@@ -27,7 +27,7 @@ extern int unit_passed, unit_failed;
             unit_passed++;                                                                         \
         else {                                                                                     \
             unit_failed++;                                                                         \
-            fprintf(stderr, "FAIL %s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__,        \
+            fprintf(stderr, "FAIL %s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__,           \
                     g_ ? g_ : "(null)", w_);                                                       \
         }                                                                                          \
     } while (0)
