@@ -55,7 +55,10 @@ build/asan/louyu: $(SAN_OBJ) build/asan/src/main.o
 build/asan/unit: $(SAN_OBJ) $(TESTSRC:%.c=build/asan/%.o)
 	$(CC) $(SAN_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
 
-run: setup build/release/louyu
+# Setup runs first, in its own make, so that pkg-config sees freshly installed libraries.
+run:
+	@scripts/setup
+	@$(MAKE) --no-print-directory build/release/louyu
 	@test -f louyu.db || build/release/louyu demo --db louyu.db
 	build/release/louyu serve --db louyu.db --listen 127.0.0.1:8080
 
@@ -65,7 +68,9 @@ unit: build/asan/unit
 api: build/asan/louyu
 	LOUYU_BIN=$(CURDIR)/build/asan/louyu node --test --test-concurrency=2 tests/api/
 
-test: setup lint unit api
+test:
+	@scripts/setup
+	@$(MAKE) --no-print-directory lint unit api
 
 lint:
 	@scripts/lint
@@ -73,7 +78,9 @@ lint:
 fmt:
 	clang-format -i $$(find src tests -name '*.[ch]')
 
-bench: setup build/release/louyu
+bench:
+	@scripts/setup --bench
+	@$(MAKE) --no-print-directory build/release/louyu
 	bench/run
 
 clean:
