@@ -7,7 +7,12 @@ const RFC3339_CN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+08:00$/;
 
 let srv;
 before(async () => { srv = await startServer(); });
-after(async () => { if (srv) await srv.stop(); });
+after(async () => {
+  if (!srv) return;
+  const { code, signal } = await srv.stop();
+  assert.equal(signal, null, srv.logs().stderr);
+  assert.equal(code, 0, `louyu exited ${code}: ${srv.logs().stderr}`);
+});
 
 // Every item of a collection, page by page.
 async function listAll(path, limit = 500) {
@@ -519,4 +524,30 @@ test('opening hours: malformed spans are refused naming /opening_hours', async (
     assert.ok(pointers(r).includes('/opening_hours'), `${JSON.stringify(opening_hours)}: ${r.text}`);
   }
   assert.deepEqual(await listAll(`/api/v1/stations?building_id=${b.id}`), []);
+});
+
+// ---- concurrency ----
+
+test('concurrent PATCHes with the same version: exactly one wins, the rest get 409', async () => {
+  const b = await newBuilding();
+  const results = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+    srv.request('PATCH', `/api/v1/buildings/${b.id}`, { version: 1, address: `并发地址${i}` })));
+  const statuses = results.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 409, 409, 409, 409, 409, 409, 409], results.map((r) => r.text).join('\n'));
+  const winner = results.find((r) => r.status === 200).json;
+  const now = (await srv.request('GET', `/api/v1/buildings/${b.id}`)).json;
+  assert.equal(now.version, 2);
+  assert.equal(now.address, winner.address);
+});
+
+test('concurrent creates all succeed with distinct ids', async () => {
+  const b = await newBuilding();
+  const s = await newStation(b.id);
+  const results = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+    srv.request('POST', '/api/v1/rooms', { station_id: s.id, name: `并发房间${i}`, kind: 'talk_room', capacity: 4 })));
+  for (const r of results) assert.equal(r.status, 201, r.text);
+  const ids = results.map((r) => r.json.id);
+  assert.equal(new Set(ids).size, 16);
+  const listed = await listAll(`/api/v1/rooms?station_id=${s.id}`);
+  assert.deepEqual(listed.map((r) => r.id).sort((x, y) => x - y), ids.sort((x, y) => x - y));
 });
