@@ -149,6 +149,36 @@ int db_transact(struct db *db, enum db_txn kind, int (*fn)(struct db *, void *, 
     }
 }
 
+/* The password of a URL ("scheme://user:PASSWORD@host..."), malloc'd, or NULL. */
+static char *password_of(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    const char *at = scheme ? strrchr(url, '@') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (!scheme || !at || !colon || colon > at || colon + 1 == at)
+        return NULL;
+    return strndup(colon + 1, (size_t)(at - colon - 1));
+}
+
+char *db_scrub(const char *msg, const char *url)
+{
+    char *pw = password_of(url);
+    if (pw == NULL)
+        return strdup(msg);
+    size_t n = strlen(pw);
+    char *out = malloc(strlen(msg) * 3 + 1), *o = out;
+    for (const char *p = msg; *p;) {
+        if (strncmp(p, pw, n) == 0) {
+            memcpy(o, "***", 3);
+            o += 3, p += n;
+        } else
+            *o++ = *p++;
+    }
+    *o = '\0';
+    free(pw);
+    return out;
+}
+
 char *db_redact(const char *url)
 {
     const char *scheme = strstr(url, "://");

@@ -56,6 +56,10 @@ struct db *pg_open(const char *url, const struct db_options *opt, struct error *
 /* Runs a script of one or more statements that return no rows. */
 int db_script(struct db *db, const char *sql, struct error *err);
 
+/* 'msg' with every occurrence of the password of 'url' masked, allocated with malloc:
+ * libpq echoes a URL it cannot parse, password included. */
+char *db_scrub(const char *msg, const char *url);
+
 /* 'url' with any password replaced by "***", allocated with malloc. */
 char *db_redact(const char *url);
 

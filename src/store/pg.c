@@ -125,10 +125,10 @@ struct db *pg_open(const char *url, const struct db_options *opt, struct error *
     const char *values[] = {"5", "louyu", url, NULL};
     db->conn = PQconnectdbParams(keys, values, 1);
     if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
-        if (db->conn)
-            conn_error(db, err, "cannot connect to database");
-        else
-            error_set(err, ERR_INTERNAL, "out of memory");
+        char *msg = db_scrub(db->conn ? PQerrorMessage(db->conn) : "out of memory", url);
+        error_set(err, ERR_UNAVAILABLE, "cannot connect to database %s: %.*s", db->base.target,
+                  first_line(msg), msg);
+        free(msg);
         db_close(&db->base);
         return NULL;
     }
