@@ -66,7 +66,7 @@ unit: build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 build/asan/unit
 
 api: build/asan/louyu
-	LOUYU_BIN=$(CURDIR)/build/asan/louyu node --test --test-concurrency=2 tests/api/
+	LOUYU_BIN=$(CURDIR)/build/asan/louyu tests/run-api
 
 test:
 	@scripts/setup
