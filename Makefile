@@ -8,7 +8,7 @@
 #   make lint       formatting and layering checks
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3
+PKGS    := libmicrohttpd jansson sqlite3 libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -66,7 +66,7 @@ unit: build/asan/unit
 	ASAN_OPTIONS=detect_leaks=1 build/asan/unit
 
 api: build/asan/louyu
-	LOUYU_BIN=$(CURDIR)/build/asan/louyu node --test --test-concurrency=2 tests/api/
+	LOUYU_BIN=$(CURDIR)/build/asan/louyu tests/run-api
 
 test:
 	@scripts/setup

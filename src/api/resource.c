@@ -96,9 +96,13 @@ static int parse_list_query(struct exchange *ex, const struct entity *e, struct 
 {
     memset(lq, 0, sizeof(*lq));
     lq->limit = LIMIT_DEFAULT;
-    for (size_t i = 0; i < ex->nquery; i++)
-        if (!known_param(e, ex->query[i].key))
-            error_param(err, ex->query[i].key, "unknown parameter");
+    for (size_t i = 0; i < ex->nquery; i++) {
+        const char *key = ex->query[i].key;
+        if (!known_param(e, key))
+            error_param(err, key, "unknown parameter");
+        else if (exchange_query(ex, key) != ex->query[i].value)
+            error_param(err, key, "is given more than once");
+    }
     const char *s;
     int64_t v;
     if ((s = exchange_query(ex, "limit")) != NULL) {

@@ -11,6 +11,12 @@ void error_init(struct error *e, struct arena *a)
     e->detail = NULL;
     e->nfields = 0;
     e->arena = a;
+    e->retry = false;
+}
+
+void error_reset(struct error *e)
+{
+    error_init(e, e->arena);
 }
 
 int error_set(struct error *e, enum err_kind kind, const char *fmt, ...)

@@ -6,6 +6,7 @@
 #ifndef LOUYU_CORE_ERROR_H
 #define LOUYU_CORE_ERROR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena;
@@ -38,9 +39,13 @@ struct error {
     struct field_error fields[ERROR_MAX_FIELDS];
     size_t nfields;
     struct arena *arena; /* where detail strings live */
+    bool retry;          /* a conflict between transactions that retrying cures */
 };
 
 void error_init(struct error *e, struct arena *a);
+
+/* Forgets everything but the arena. */
+void error_reset(struct error *e);
 
 /* Sets kind and detail (printf-style, copied into the arena); returns -1 so that
  * callers can write 'return error_set(...)'. */

@@ -52,6 +52,7 @@ struct field {
     size_t offset;              /* of the value in the record struct */
     double min, max;            /* FT_INT, FT_DOUBLE: inclusive bounds */
     unsigned max_chars;         /* FT_TEXT: code points */
+    const char *charset;        /* FT_TEXT: the only bytes allowed, or NULL for any text */
     const char *const *choices; /* FT_ENUM: NULL-terminated */
     double def;                 /* default of an absent, non-nullable INT, DOUBLE or BOOL */
     const char *def_text;       /* default of an absent, non-nullable TEXT, ENUM or JSON */

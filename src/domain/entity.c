@@ -126,20 +126,38 @@ static int64_t insert(struct db *db, const struct entity *e, const void *rec, st
     return db_exec(st, err) == 0 ? id : -1;
 }
 
+/* What one write transaction works on, so that db_transact() can run it again. */
+struct write {
+    struct arena *a;
+    const struct entity *e;
+    int64_t id;
+    const void *rec; /* the record to create, or the patch to apply */
+    void *stored;    /* the record as stored afterwards */
+};
+
+static int create_txn(struct db *db, void *ctx, struct error *err)
+{
+    struct write *w = ctx;
+    int64_t id;
+    if (check_all(db, w->a, w->e, w->rec, err) != 0 || (id = insert(db, w->e, w->rec, err)) < 0)
+        return -1;
+    w->stored = entity_get(db, w->a, w->e, id, err);
+    return w->stored ? 0 : -1;
+}
+
 void *entity_create(struct db *db, struct arena *a, const struct entity *e, const void *rec,
                     struct error *err)
 {
-    if (db_begin(db, DB_WRITE, err) != 0)
-        return NULL;
-    void *stored = NULL;
-    int64_t id;
-    if (check_all(db, a, e, rec, err) == 0 && (id = insert(db, e, rec, err)) > 0)
-        stored = entity_get(db, a, e, id, err);
-    if (stored == NULL || db_commit(db, err) != 0) {
-        db_rollback(db);
-        return NULL;
-    }
-    return stored;
+    struct write w = {a, e, 0, rec, NULL};
+    return db_transact(db, DB_WRITE, create_txn, &w, err) == 0 ? w.stored : NULL;
+}
+
+static int stale(const struct entity *e, int64_t have, int64_t sent, struct error *err)
+{
+    return error_set(err, ERR_CONFLICT,
+                     "the %s was changed by someone else (version %lld, you sent %lld): "
+                     "reload it and apply your change again",
+                     e->name, (long long)have, (long long)sent);
 }
 
 static int update(struct db *db, const struct entity *e, int64_t id, const void *rec,
@@ -154,36 +172,32 @@ static int update(struct db *db, const struct entity *e, int64_t id, const void 
     db_bind_int(st, idx, version);
     if (db_exec(st, err) != 0)
         return -1;
-    /* The version was compared under the write lock, so no row here is a bug. */
-    return db_changes(st) == 1 ? 0 : error_set(err, ERR_INTERNAL, "update changed no row");
+    /* Another writer got in between the read and the write (possible where the database
+     * does not serialise writers as SQLite does). */
+    return db_changes(st) == 1 ? 0 : stale(e, version + 1, version, err);
+}
+
+static int update_txn(struct db *db, void *ctx, struct error *err)
+{
+    struct write *w = ctx;
+    void *rec = entity_get(db, w->a, w->e, w->id, err);
+    if (rec == NULL)
+        return -1;
+    int64_t have = entity_version(w->e, rec), sent = entity_version(w->e, w->rec);
+    if (have != sent)
+        return stale(w->e, have, sent, err);
+    fields_overlay(w->e->table, rec, w->rec);
+    if (check_all(db, w->a, w->e, rec, err) != 0 || update(db, w->e, w->id, rec, have, err) != 0)
+        return -1;
+    w->stored = entity_get(db, w->a, w->e, w->id, err);
+    return w->stored ? 0 : -1;
 }
 
 void *entity_update(struct db *db, struct arena *a, const struct entity *e, int64_t id,
                     const void *patch, struct error *err)
 {
-    if (db_begin(db, DB_WRITE, err) != 0)
-        return NULL;
-    void *rec = entity_get(db, a, e, id, err);
-    void *stored = NULL;
-    if (rec == NULL)
-        goto out;
-    int64_t have = entity_version(e, rec), sent = entity_version(e, patch);
-    if (have != sent) {
-        error_set(err, ERR_CONFLICT,
-                  "the %s was changed by someone else (version %lld, you sent %lld): "
-                  "reload it and apply your change again",
-                  e->name, (long long)have, (long long)sent);
-        goto out;
-    }
-    fields_overlay(e->table, rec, patch);
-    if (check_all(db, a, e, rec, err) == 0 && update(db, e, id, rec, have, err) == 0)
-        stored = entity_get(db, a, e, id, err);
-out:
-    if (stored == NULL || db_commit(db, err) != 0) {
-        db_rollback(db);
-        return NULL;
-    }
-    return stored;
+    struct write w = {a, e, id, patch, NULL};
+    return db_transact(db, DB_WRITE, update_txn, &w, err) == 0 ? w.stored : NULL;
 }
 
 static int64_t count_dependants(struct db *db, const struct entity *e, int64_t id,
@@ -200,27 +214,26 @@ static int64_t count_dependants(struct db *db, const struct entity *e, int64_t i
     return db_exec(st, err) == 0 ? n : -1;
 }
 
+static int delete_txn(struct db *db, void *ctx, struct error *err)
+{
+    struct write *w = ctx;
+    int64_t n;
+    if (entity_get(db, w->a, w->e, w->id, err) == NULL ||
+        (n = count_dependants(db, w->e, w->id, err)) < 0)
+        return -1;
+    if (n > 0)
+        return error_set(err, ERR_CONFLICT, "%s %lld still has %lld %s: delete or move them first",
+                         w->e->name, (long long)w->id, (long long)n, w->e->dependants_what);
+    struct db_stmt *st = db_stmt(db, w->e->del, err);
+    if (st == NULL)
+        return -1;
+    db_bind_int(st, 1, w->id);
+    return db_exec(st, err);
+}
+
 int entity_delete(struct db *db, struct arena *a, const struct entity *e, int64_t id,
                   struct error *err)
 {
-    if (db_begin(db, DB_WRITE, err) != 0)
-        return -1;
-    int64_t n = -1;
-    if (entity_get(db, a, e, id, err) == NULL || (n = count_dependants(db, e, id, err)) < 0)
-        goto fail;
-    if (n > 0) {
-        error_set(err, ERR_CONFLICT, "%s %lld still has %lld %s: delete or move them first",
-                  e->name, (long long)id, (long long)n, e->dependants_what);
-        goto fail;
-    }
-    struct db_stmt *st = db_stmt(db, e->del, err);
-    if (st == NULL)
-        goto fail;
-    db_bind_int(st, 1, id);
-    if (db_exec(st, err) != 0 || db_commit(db, err) != 0)
-        goto fail;
-    return 0;
-fail:
-    db_rollback(db);
-    return -1;
+    struct write w = {a, e, id, NULL, NULL};
+    return db_transact(db, DB_WRITE, delete_txn, &w, err);
 }

@@ -151,7 +151,7 @@ static const char *check_service(struct arena *a, const json_t *item, size_t i)
     if (n == 0 || !utf8_valid(s, n) || utf8_chars(s, n) > SERVICE_MAX_CHARS)
         return arena_printf(a, "item %zu must be 1 to %d characters of text", i, SERVICE_MAX_CHARS);
     for (size_t k = 0; k < n; k++)
-        if ((unsigned char)s[k] < 0x20)
+        if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f)
             return arena_printf(a, "item %zu must not contain control characters", i);
     return NULL;
 }

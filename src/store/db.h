@@ -39,8 +39,9 @@ struct db_options {
     int busy_timeout_ms;     /* default 5000 */
 };
 
-/* Opens 'target' (a file path), creating the file when 'create' is true.
- * Returns NULL and fills err (with the path and the reason) on failure. */
+/* Opens 'target': a postgresql:// (or postgres://) URL, else an SQLite file path, created
+ * when 'create' is true. Returns NULL and fills err (naming the target, never a password,
+ * and the reason) on failure. */
 struct db *db_open(const char *target, bool create, const struct db_options *opt,
                    struct error *err);
 void db_close(struct db *db);
@@ -56,6 +57,16 @@ int db_begin(struct db *db, enum db_txn kind, struct error *err);
 int db_commit(struct db *db, struct error *err);
 /* Rolls back the open transaction, if any; never fails in a way the caller can act on. */
 void db_rollback(struct db *db);
+
+/* Runs fn(db, ctx, err) inside a transaction of the given kind and commits. When the
+ * database reports a conflict between concurrent transactions that a retry resolves
+ * (err->retry), the whole transaction is retried a bounded number of times. fn must
+ * return 0, or -1 with err filled. */
+int db_transact(struct db *db, enum db_txn kind, int (*fn)(struct db *, void *, struct error *),
+                void *ctx, struct error *err);
+
+/* "sqlite" or "postgresql". */
+const char *db_driver_name(const struct db *db);
 
 /* True when the database answers a trivial query. */
 bool db_ping(struct db *db);

@@ -1,19 +1,66 @@
 /*
- * What the store's shared code (migrations, row mapping) needs from a driver
- * beyond db.h. Not for use outside store/.
+ * What a storage driver provides, and what the store's shared code
+ * (dispatch, migrations, row mapping) needs from it. Not for use outside
+ * store/: the rest of louyu sees only db.h.
+ *
+ * Every driver's connection struct begins with a struct db, and its
+ * statement struct with a struct db_stmt, so that db.c can dispatch through
+ * the ops table without knowing the driver.
  */
 #ifndef LOUYU_STORE_DRIVER_H
 #define LOUYU_STORE_DRIVER_H
 
 #include "store/db.h"
 
+struct db_ops {
+    const char *name; /* "sqlite", "postgresql" */
+    /* The column type of an auto-increment BIGINT primary key, for migrations. */
+    const char *id_type;
+    void (*close)(struct db *db);
+    int (*begin)(struct db *db, enum db_txn kind, struct error *err);
+    int (*commit)(struct db *db, struct error *err);
+    void (*rollback)(struct db *db);
+    bool (*ping)(struct db *db);
+    struct db_stmt *(*stmt)(struct db *db, enum query q, struct error *err);
+    void (*bind_int)(struct db_stmt *st, int idx, int64_t v);
+    void (*bind_double)(struct db_stmt *st, int idx, double v);
+    void (*bind_text)(struct db_stmt *st, int idx, const char *s, size_t n);
+    void (*bind_null)(struct db_stmt *st, int idx);
+    enum db_step (*step)(struct db_stmt *st, struct error *err);
+    bool (*col_null)(struct db_stmt *st, int col);
+    int64_t (*col_int)(struct db_stmt *st, int col);
+    double (*col_double)(struct db_stmt *st, int col);
+    const char *(*col_text)(struct db_stmt *st, int col, size_t *len);
+    int64_t (*changes)(struct db_stmt *st);
+    /* Runs statements that return no rows, separated by ';'. */
+    int (*script)(struct db *db, const char *sql, struct error *err);
+    /* Inside a write transaction: serialises schema migrations between servers. */
+    int (*lock_schema)(struct db *db, struct error *err);
+};
+
+struct db {
+    const struct db_ops *ops;
+    char *target; /* for messages: a path, or a URL without its password */
+    int in_txn;
+};
+
+struct db_stmt {
+    struct db *db;
+};
+
+/* The drivers' constructors: NULL with err filled on failure. */
+struct db *sqlite_open(const char *path, bool create, const struct db_options *opt,
+                       struct error *err);
+struct db *pg_open(const char *url, const struct db_options *opt, struct error *err);
+
 /* Runs a script of one or more statements that return no rows. */
 int db_script(struct db *db, const char *sql, struct error *err);
 
-/* The column type of an auto-increment BIGINT primary key in this dialect. */
-const char *db_id_type(const struct db *db);
+/* 'msg' with every occurrence of the password of 'url' masked, allocated with malloc:
+ * libpq echoes a URL it cannot parse, password included. */
+char *db_scrub(const char *msg, const char *url);
 
-/* The target the connection was opened with, for messages (never a password). */
-const char *db_target(const struct db *db);
+/* 'url' with any password replaced by "***", allocated with malloc. */
+char *db_redact(const char *url);
 
 #endif

@@ -12,6 +12,8 @@
 
 static int read_version(struct db *db, int *version, struct error *err)
 {
+    if (db->ops->lock_schema(db, err) != 0)
+        return -1;
     if (db_script(db, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)", err) !=
         0)
         return -1;
@@ -40,7 +42,7 @@ int db_schema_version(struct db *db, struct error *err)
 static int apply(struct db *db, size_t version, struct error *err)
 {
     struct arena *a = arena_new(8192);
-    char *sql = migration_sql(a, version, db_id_type(db));
+    char *sql = migration_sql(a, version, db->ops->id_type);
     int rc = db_script(db, sql, err);
     arena_free(a);
     if (rc != 0)
@@ -68,7 +70,7 @@ int db_migrate(struct db *db, struct error *err)
             error_set(err, ERR_INTERNAL,
                       "database '%s' has schema version %d, newer than this louyu (%zu): "
                       "upgrade louyu",
-                      db_target(db), current, known);
+                      db->target, current, known);
             goto fail;
         }
         if ((size_t)current == known)

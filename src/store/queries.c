@@ -24,8 +24,11 @@
 #define ROOM_COLS   "station_id, name, kind, capacity, bookable"
 #define ROOM_SELECT "SELECT id, " ROOM_COLS ", version, created_at, updated_at FROM rooms"
 
-/* Case-insensitive substring match of a pattern built by store/rows.c. */
-#define NAME_MATCHES(n) "(?" #n " IS NULL OR lower(name) LIKE lower(?" #n ") ESCAPE '\\')"
+/* Case-insensitive substring match of a pattern built by store/rows.c.
+ * An optional filter is written "(CAST(?n AS type) IS NULL OR ...)": PostgreSQL infers a
+ * parameter's type from its first use, and "?n IS NULL" alone gives it none. */
+#define NAME_MATCHES(n)                                                                            \
+    "(CAST(?" #n " AS TEXT) IS NULL OR lower(name) LIKE lower(?" #n ") ESCAPE '\\')"
 
 static const char *const sql[Q__MAX] = {
     [Q_PING] = "SELECT 1",
@@ -46,8 +49,9 @@ static const char *const sql[Q__MAX] = {
 
     [Q_STATION_GET] = STATION_SELECT " WHERE id = ?1",
     [Q_STATION_LIST] = STATION_SELECT
-    " WHERE id > ?1 AND (?2 IS NULL OR building_id = ?2) "
-    "AND (?3 IS NULL OR area_m2 >= ?3) AND " NAME_MATCHES(4) " ORDER BY id LIMIT ?5",
+    " WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR building_id = ?2) "
+    "AND (CAST(?3 AS DOUBLE PRECISION) IS NULL OR area_m2 >= ?3) AND " NAME_MATCHES(
+        4) " ORDER BY id LIMIT ?5",
     [Q_STATION_INSERT] = "INSERT INTO stations (" STATION_COLS ", version, created_at, "
                          "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?10) "
                          "RETURNING id",
@@ -59,9 +63,11 @@ static const char *const sql[Q__MAX] = {
     [Q_STATION_DEPENDANTS] = "SELECT count(*) FROM rooms WHERE station_id = ?1",
 
     [Q_ROOM_GET] = ROOM_SELECT " WHERE id = ?1",
-    [Q_ROOM_LIST] = ROOM_SELECT " WHERE id > ?1 AND (?2 IS NULL OR station_id = ?2) "
-                                "AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR capacity >= ?4) "
-                                "AND " NAME_MATCHES(5) " ORDER BY id LIMIT ?6",
+    [Q_ROOM_LIST] =
+        ROOM_SELECT " WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR station_id = ?2) "
+                    "AND (CAST(?3 AS TEXT) IS NULL OR kind = ?3) AND (CAST(?4 AS BIGINT) IS NULL "
+                    "OR capacity >= ?4) "
+                    "AND " NAME_MATCHES(5) " ORDER BY id LIMIT ?6",
     [Q_ROOM_INSERT] = "INSERT INTO rooms (" ROOM_COLS ", version, created_at, updated_at) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6) RETURNING id",
     [Q_ROOM_UPDATE] = "UPDATE rooms SET station_id = ?1, name = ?2, kind = ?3, capacity = ?4, "
@@ -69,7 +75,7 @@ static const char *const sql[Q__MAX] = {
                       "WHERE id = ?7 AND version = ?8",
     [Q_ROOM_DELETE] = "DELETE FROM rooms WHERE id = ?1",
     /* Rooms have no dependants until bookings exist; the statement keeps the shape. */
-    [Q_ROOM_DEPENDANTS] = "SELECT 0 WHERE ?1 IS NOT NULL",
+    [Q_ROOM_DEPENDANTS] = "SELECT 0 WHERE CAST(?1 AS BIGINT) IS NOT NULL",
 };
 
 const char *query_sql(enum query q)

@@ -4,7 +4,8 @@
  * Durability first: WAL with synchronous=FULL, so an acknowledged write
  * survives a power cut. Writers start with BEGIN IMMEDIATE: a deferred
  * transaction that later needs the write lock fails with SQLITE_BUSY no
- * matter how long the busy timeout is.
+ * matter how long the busy timeout is. Since writers are serialised by that
+ * lock, no transaction ever needs a retry here.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -12,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/db.h"
 #include "store/driver.h"
 
 enum { TXN_BEGIN_READ, TXN_BEGIN_WRITE, TXN_COMMIT, TXN_ROLLBACK, TXN__MAX };
@@ -24,18 +24,20 @@ static const char *const txn_sql[TXN__MAX] = {
     [TXN_ROLLBACK] = "ROLLBACK",
 };
 
-struct db_stmt {
+struct lite_stmt {
+    struct db_stmt base;
     sqlite3_stmt *s;
-    struct db *db;
 };
 
-struct db {
+struct lite {
+    struct db base;
     sqlite3 *h;
-    char *path;
-    int in_txn;
-    struct db_stmt stmts[Q__MAX];
+    struct lite_stmt stmts[Q__MAX];
     sqlite3_stmt *txn[TXN__MAX];
 };
+
+#define LITE(db) ((struct lite *)(db))
+#define STMT(st) (((struct lite_stmt *)(st))->s)
 
 static enum err_kind kind_of(int rc)
 {
@@ -50,13 +52,13 @@ static enum err_kind kind_of(int rc)
     }
 }
 
-static int fail(struct db *db, int rc, struct error *err, const char *what)
+static int fail(struct lite *db, int rc, struct error *err, const char *what)
 {
     return error_set(err, kind_of(rc), "%s: %s", what,
                      db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 }
 
-static int pragma(struct db *db, const char *sql, struct error *err)
+static int pragma(struct lite *db, const char *sql, struct error *err)
 {
     int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
@@ -64,7 +66,7 @@ static int pragma(struct db *db, const char *sql, struct error *err)
     return 0;
 }
 
-static int configure(struct db *db, const struct db_options *opt, struct error *err)
+static int configure(struct lite *db, const struct db_options *opt, struct error *err)
 {
     const char *sync = opt && opt->synchronous ? opt->synchronous : "FULL";
     int timeout = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 5000;
@@ -78,51 +80,54 @@ static int configure(struct db *db, const struct db_options *opt, struct error *
     return pragma(db, sql, err);
 }
 
-struct db *db_open(const char *target, bool create, const struct db_options *opt, struct error *err)
+static const struct db_ops lite_ops;
+
+struct db *sqlite_open(const char *path, bool create, const struct db_options *opt,
+                       struct error *err)
 {
-    if (!create && access(target, F_OK) != 0) {
+    if (!create && access(path, F_OK) != 0) {
         error_set(err, ERR_UNAVAILABLE,
                   "cannot open database '%s': no such file (create it with 'louyu init --db %s')",
-                  target, target);
+                  path, path);
         return NULL;
     }
-    struct db *db = calloc(1, sizeof(*db));
+    struct lite *db = calloc(1, sizeof(*db));
     if (db == NULL) {
         error_set(err, ERR_INTERNAL, "out of memory");
         return NULL;
     }
-    db->path = strdup(target);
+    db->base.ops = &lite_ops;
+    db->base.target = strdup(path);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(target, &db->h, flags, NULL);
+    int rc = sqlite3_open_v2(path, &db->h, flags, NULL);
     if (rc != SQLITE_OK) {
-        error_set(err, ERR_UNAVAILABLE, "cannot open database '%s': %s", target,
+        error_set(err, ERR_UNAVAILABLE, "cannot open database '%s': %s", path,
                   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-        db_close(db);
+        db_close(&db->base);
         return NULL;
     }
     sqlite3_extended_result_codes(db->h, 1);
     if (configure(db, opt, err) != 0) {
-        error_set(err, err->kind, "cannot open database '%s': %s", target, err->detail);
-        db_close(db);
+        error_set(err, err->kind, "cannot open database '%s': %s", path, err->detail);
+        db_close(&db->base);
         return NULL;
     }
-    return db;
+    return &db->base;
 }
 
-void db_close(struct db *db)
+static void lite_close(struct db *base)
 {
-    if (db == NULL)
-        return;
+    struct lite *db = LITE(base);
     for (int i = 0; i < Q__MAX; i++)
         sqlite3_finalize(db->stmts[i].s);
     for (int i = 0; i < TXN__MAX; i++)
         sqlite3_finalize(db->txn[i]);
     sqlite3_close(db->h);
-    free(db->path);
+    free(db->base.target);
     free(db);
 }
 
-static int prepare(struct db *db, const char *sql, sqlite3_stmt **out, struct error *err)
+static int prepare(struct lite *db, const char *sql, sqlite3_stmt **out, struct error *err)
 {
     int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
     if (rc != SQLITE_OK)
@@ -130,7 +135,7 @@ static int prepare(struct db *db, const char *sql, sqlite3_stmt **out, struct er
     return 0;
 }
 
-static int run_txn(struct db *db, int which, struct error *err)
+static int run_txn(struct lite *db, int which, struct error *err)
 {
     if (db->txn[which] == NULL && prepare(db, txn_sql[which], &db->txn[which], err) != 0)
         return -1;
@@ -142,137 +147,120 @@ static int run_txn(struct db *db, int which, struct error *err)
     return 0;
 }
 
-int db_begin(struct db *db, enum db_txn kind, struct error *err)
+static int lite_begin(struct db *db, enum db_txn kind, struct error *err)
 {
-    if (run_txn(db, kind == DB_WRITE ? TXN_BEGIN_WRITE : TXN_BEGIN_READ, err) != 0)
-        return -1;
-    db->in_txn = 1;
-    return 0;
+    return run_txn(LITE(db), kind == DB_WRITE ? TXN_BEGIN_WRITE : TXN_BEGIN_READ, err);
 }
 
-int db_commit(struct db *db, struct error *err)
+static int lite_commit(struct db *db, struct error *err)
 {
-    if (run_txn(db, TXN_COMMIT, err) != 0) {
-        db_rollback(db);
-        return -1;
-    }
-    db->in_txn = 0;
-    return 0;
+    return run_txn(LITE(db), TXN_COMMIT, err);
 }
 
-void db_rollback(struct db *db)
+static void lite_rollback(struct db *base)
 {
-    if (!db->in_txn || sqlite3_get_autocommit(db->h)) {
-        db->in_txn = 0;
+    struct lite *db = LITE(base);
+    if (sqlite3_get_autocommit(db->h))
         return;
-    }
     /* A failed rollback leaves nothing to do: SQLite rolls back when the connection closes. */
-    if (db->txn[TXN_ROLLBACK] == NULL)
+    if (db->txn[TXN_ROLLBACK] == NULL &&
         sqlite3_prepare_v3(db->h, txn_sql[TXN_ROLLBACK], -1, SQLITE_PREPARE_PERSISTENT,
-                           &db->txn[TXN_ROLLBACK], NULL);
-    if (db->txn[TXN_ROLLBACK]) {
-        sqlite3_step(db->txn[TXN_ROLLBACK]);
-        sqlite3_reset(db->txn[TXN_ROLLBACK]);
-    }
-    db->in_txn = 0;
+                           &db->txn[TXN_ROLLBACK], NULL) != SQLITE_OK)
+        return;
+    sqlite3_step(db->txn[TXN_ROLLBACK]);
+    sqlite3_reset(db->txn[TXN_ROLLBACK]);
 }
 
-bool db_ping(struct db *db)
+static bool lite_ping(struct db *base)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM sqlite_schema", -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(LITE(base)->h, "SELECT count(*) FROM sqlite_schema", -1, &s, NULL) !=
+        SQLITE_OK)
         return false;
     bool ok = sqlite3_step(s) == SQLITE_ROW;
     sqlite3_finalize(s);
     return ok;
 }
 
-struct db_stmt *db_stmt(struct db *db, enum query q, struct error *err)
+static struct db_stmt *lite_stmt(struct db *base, enum query q, struct error *err)
 {
-    struct db_stmt *st = &db->stmts[q];
+    struct lite *db = LITE(base);
+    struct lite_stmt *st = &db->stmts[q];
     if (st->s == NULL) {
         if (prepare(db, query_sql(q), &st->s, err) != 0)
             return NULL;
-        st->db = db;
+        st->base.db = base;
     } else {
         sqlite3_reset(st->s);
         sqlite3_clear_bindings(st->s);
     }
-    return st;
+    return &st->base;
 }
 
-void db_bind_int(struct db_stmt *st, int idx, int64_t v)
+static void lite_bind_int(struct db_stmt *st, int idx, int64_t v)
 {
-    sqlite3_bind_int64(st->s, idx, v);
+    sqlite3_bind_int64(STMT(st), idx, v);
 }
 
-void db_bind_double(struct db_stmt *st, int idx, double v)
+static void lite_bind_double(struct db_stmt *st, int idx, double v)
 {
-    sqlite3_bind_double(st->s, idx, v);
+    sqlite3_bind_double(STMT(st), idx, v);
 }
 
-void db_bind_text(struct db_stmt *st, int idx, const char *s, size_t n)
+static void lite_bind_text(struct db_stmt *st, int idx, const char *s, size_t n)
 {
-    sqlite3_bind_text(st->s, idx, s, (int)n, SQLITE_TRANSIENT);
+    sqlite3_bind_text(STMT(st), idx, s, (int)n, SQLITE_TRANSIENT);
 }
 
-void db_bind_null(struct db_stmt *st, int idx)
+static void lite_bind_null(struct db_stmt *st, int idx)
 {
-    sqlite3_bind_null(st->s, idx);
+    sqlite3_bind_null(STMT(st), idx);
 }
 
-enum db_step db_step(struct db_stmt *st, struct error *err)
+static enum db_step lite_step(struct db_stmt *st, struct error *err)
 {
-    int rc = sqlite3_step(st->s);
+    int rc = sqlite3_step(STMT(st));
     if (rc == SQLITE_ROW)
         return DB_ROW;
     if (rc == SQLITE_DONE)
         return DB_DONE;
-    fail(st->db, rc, err, "database error");
-    sqlite3_reset(st->s);
+    fail(LITE(st->db), rc, err, "database error");
+    sqlite3_reset(STMT(st));
     return DB_FAIL;
 }
 
-bool db_col_null(struct db_stmt *st, int col)
+static bool lite_col_null(struct db_stmt *st, int col)
 {
-    return sqlite3_column_type(st->s, col) == SQLITE_NULL;
+    return sqlite3_column_type(STMT(st), col) == SQLITE_NULL;
 }
 
-int64_t db_col_int(struct db_stmt *st, int col)
+static int64_t lite_col_int(struct db_stmt *st, int col)
 {
-    return sqlite3_column_int64(st->s, col);
+    return sqlite3_column_int64(STMT(st), col);
 }
 
-double db_col_double(struct db_stmt *st, int col)
+static double lite_col_double(struct db_stmt *st, int col)
 {
-    return sqlite3_column_double(st->s, col);
+    return sqlite3_column_double(STMT(st), col);
 }
 
-const char *db_col_text(struct db_stmt *st, int col, size_t *len)
+static const char *lite_col_text(struct db_stmt *st, int col, size_t *len)
 {
-    const char *s = (const char *)sqlite3_column_text(st->s, col);
+    const char *s = (const char *)sqlite3_column_text(STMT(st), col);
     if (len)
-        *len = s ? (size_t)sqlite3_column_bytes(st->s, col) : 0;
+        *len = s ? (size_t)sqlite3_column_bytes(STMT(st), col) : 0;
     return s ? s : "";
 }
 
-int64_t db_changes(struct db_stmt *st)
+static int64_t lite_changes(struct db_stmt *st)
 {
-    return sqlite3_changes64(st->db->h);
+    return sqlite3_changes64(LITE(st->db)->h);
 }
 
-int db_exec(struct db_stmt *st, struct error *err)
-{
-    enum db_step r;
-    while ((r = db_step(st, err)) == DB_ROW)
-        ;
-    return r == DB_FAIL ? -1 : 0;
-}
-
-int db_script(struct db *db, const char *sql, struct error *err)
+static int lite_script(struct db *base, const char *sql, struct error *err)
 {
     char *msg = NULL;
-    int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    int rc = sqlite3_exec(LITE(base)->h, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         error_set(err, kind_of(rc), "database error: %s", msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
@@ -281,13 +269,33 @@ int db_script(struct db *db, const char *sql, struct error *err)
     return 0;
 }
 
-const char *db_id_type(const struct db *db)
+/* BEGIN IMMEDIATE already holds the one write lock there is. */
+static int lite_lock_schema(struct db *db, struct error *err)
 {
     (void)db;
-    return "INTEGER PRIMARY KEY"; /* the rowid alias: the fastest key SQLite has */
+    (void)err;
+    return 0;
 }
 
-const char *db_target(const struct db *db)
-{
-    return db->path;
-}
+static const struct db_ops lite_ops = {
+    .name = "sqlite",
+    .id_type = "INTEGER PRIMARY KEY", /* the rowid alias: the fastest key SQLite has */
+    .close = lite_close,
+    .begin = lite_begin,
+    .commit = lite_commit,
+    .rollback = lite_rollback,
+    .ping = lite_ping,
+    .stmt = lite_stmt,
+    .bind_int = lite_bind_int,
+    .bind_double = lite_bind_double,
+    .bind_text = lite_bind_text,
+    .bind_null = lite_bind_null,
+    .step = lite_step,
+    .col_null = lite_col_null,
+    .col_int = lite_col_int,
+    .col_double = lite_col_double,
+    .col_text = lite_col_text,
+    .changes = lite_changes,
+    .script = lite_script,
+    .lock_schema = lite_lock_schema,
+};

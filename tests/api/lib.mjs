@@ -14,13 +14,40 @@ export function louyu(args, opts = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-// A fresh database in a temporary directory; 'demo' loads the demo data.
+// When set (a base URL such as postgresql://louyu:louyu@127.0.0.1:5433, as printed by
+// scripts/pg-test-server), every fresh database is a new PostgreSQL database there.
+export const PG = process.env.LOUYU_TEST_PG || '';
+let pgCounter = 0;
+
+// Runs SQL against the PostgreSQL server's maintenance database.
+export function psql(sql, dbName = 'postgres') {
+  const r = spawnSync('psql', [`${PG}/${dbName}`, '-qAtX', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// A fresh database: an SQLite file in a temporary directory, or a new PostgreSQL
+// database when LOUYU_TEST_PG is set. 'demo' loads the demo data.
 export function freshDb({ demo = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'louyu-test-'));
-  const db = join(dir, 'louyu.db');
+  let db = join(dir, 'louyu.db');
+  let drop = () => {};
+  if (PG) {
+    const name = `louyu_t${process.pid}_${++pgCounter}`;
+    psql(`CREATE DATABASE ${name}`);
+    db = `${PG}/${name}`;
+    drop = () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
   const r = louyu([demo ? 'demo' : 'init', '--db', db]);
   if (r.status !== 0) throw new Error(`louyu ${demo ? 'demo' : 'init'} failed: ${r.stderr}`);
-  return { db, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    db,
+    dir,
+    cleanup: () => {
+      drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 // Starts `louyu serve` and resolves once it listens. The returned server has

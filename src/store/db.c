@@ -1,0 +1,195 @@
+/*
+ * The driver-independent side of db.h: choosing a driver from the target,
+ * dispatching every call through its ops table, and running transactions
+ * with retries.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/db.h"
+#include "store/driver.h"
+
+static bool is_pg_url(const char *target)
+{
+    return strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0;
+}
+
+struct db *db_open(const char *target, bool create, const struct db_options *opt, struct error *err)
+{
+    if (is_pg_url(target))
+        return pg_open(target, opt, err);
+    return sqlite_open(target, create, opt, err);
+}
+
+void db_close(struct db *db)
+{
+    if (db)
+        db->ops->close(db);
+}
+
+const char *db_driver_name(const struct db *db)
+{
+    return db->ops->name;
+}
+
+int db_begin(struct db *db, enum db_txn kind, struct error *err)
+{
+    if (db->ops->begin(db, kind, err) != 0)
+        return -1;
+    db->in_txn = 1;
+    return 0;
+}
+
+int db_commit(struct db *db, struct error *err)
+{
+    int rc = db->ops->commit(db, err);
+    if (rc != 0)
+        db_rollback(db);
+    db->in_txn = 0;
+    return rc;
+}
+
+void db_rollback(struct db *db)
+{
+    if (db->in_txn)
+        db->ops->rollback(db);
+    db->in_txn = 0;
+}
+
+bool db_ping(struct db *db)
+{
+    return db->ops->ping(db);
+}
+
+struct db_stmt *db_stmt(struct db *db, enum query q, struct error *err)
+{
+    return db->ops->stmt(db, q, err);
+}
+
+void db_bind_int(struct db_stmt *st, int idx, int64_t v)
+{
+    st->db->ops->bind_int(st, idx, v);
+}
+
+void db_bind_double(struct db_stmt *st, int idx, double v)
+{
+    st->db->ops->bind_double(st, idx, v);
+}
+
+void db_bind_text(struct db_stmt *st, int idx, const char *s, size_t n)
+{
+    st->db->ops->bind_text(st, idx, s, n);
+}
+
+void db_bind_null(struct db_stmt *st, int idx)
+{
+    st->db->ops->bind_null(st, idx);
+}
+
+enum db_step db_step(struct db_stmt *st, struct error *err)
+{
+    return st->db->ops->step(st, err);
+}
+
+bool db_col_null(struct db_stmt *st, int col)
+{
+    return st->db->ops->col_null(st, col);
+}
+
+int64_t db_col_int(struct db_stmt *st, int col)
+{
+    return st->db->ops->col_int(st, col);
+}
+
+double db_col_double(struct db_stmt *st, int col)
+{
+    return st->db->ops->col_double(st, col);
+}
+
+const char *db_col_text(struct db_stmt *st, int col, size_t *len)
+{
+    return st->db->ops->col_text(st, col, len);
+}
+
+int64_t db_changes(struct db_stmt *st)
+{
+    return st->db->ops->changes(st);
+}
+
+int db_exec(struct db_stmt *st, struct error *err)
+{
+    enum db_step r;
+    while ((r = db_step(st, err)) == DB_ROW)
+        ;
+    return r == DB_FAIL ? -1 : 0;
+}
+
+int db_script(struct db *db, const char *sql, struct error *err)
+{
+    return db->ops->script(db, sql, err);
+}
+
+#define RETRIES 8
+
+int db_transact(struct db *db, enum db_txn kind, int (*fn)(struct db *, void *, struct error *),
+                void *ctx, struct error *err)
+{
+    for (int attempt = 0;; attempt++) {
+        err->retry = false;
+        if (db_begin(db, kind, err) == 0 && fn(db, ctx, err) == 0 && db_commit(db, err) == 0)
+            return 0;
+        db_rollback(db);
+        if (!err->retry || attempt == RETRIES)
+            return -1;
+        /* Back off a little, more each time, so that the conflicting writers spread out. */
+        struct timespec pause = {0, (long)(1000000L << (attempt < 5 ? attempt : 5))};
+        nanosleep(&pause, NULL);
+        error_reset(err);
+    }
+}
+
+/* The password of a URL ("scheme://user:PASSWORD@host..."), malloc'd, or NULL. */
+static char *password_of(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    const char *at = scheme ? strrchr(url, '@') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (!scheme || !at || !colon || colon > at || colon + 1 == at)
+        return NULL;
+    return strndup(colon + 1, (size_t)(at - colon - 1));
+}
+
+char *db_scrub(const char *msg, const char *url)
+{
+    char *pw = password_of(url);
+    if (pw == NULL)
+        return strdup(msg);
+    size_t n = strlen(pw);
+    char *out = malloc(strlen(msg) * 3 + 1), *o = out;
+    for (const char *p = msg; *p;) {
+        if (strncmp(p, pw, n) == 0) {
+            memcpy(o, "***", 3);
+            o += 3, p += n;
+        } else
+            *o++ = *p++;
+    }
+    *o = '\0';
+    free(pw);
+    return out;
+}
+
+char *db_redact(const char *url)
+{
+    const char *scheme = strstr(url, "://");
+    const char *at = strrchr(url, '@');
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (!scheme || !at || !colon || colon > at)
+        return strdup(url);
+    size_t head = (size_t)(colon - url) + 1, tail = strlen(at);
+    char *out = malloc(head + 3 + tail + 1);
+    memcpy(out, url, head);
+    memcpy(out + head, "***", 3);
+    memcpy(out + head + 3, at, tail + 1);
+    return out;
+}
