@@ -187,6 +187,15 @@ test('invalid UTF-8 in the body: 400', async () => {
   await refused('POST', '/api/v1/buildings', '{"name":"\\ud800","address":"x","latitude":1,"longitude":1}');
 });
 
+test('deeply nested or huge bodies are refused without harm', async () => {
+  await refused('POST', '/api/v1/buildings', '['.repeat(200000) + ']'.repeat(200000));
+  await refused('POST', '/api/v1/buildings', building({ extra: JSON.parse('['.repeat(1000) + ']'.repeat(1000)) }), { pointer: '/extra' });
+  const many = Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`k${i}`, i]));
+  const r = await refused('POST', '/api/v1/buildings', many, { pointer: '/k0' });
+  assert.ok(r.json.errors.length >= 1);
+  assert.equal((await srv.request('GET', '/healthz')).status, 200);
+});
+
 test('numbers out of range: 400', async () => {
   await refused('POST', '/api/v1/buildings', building({ latitude: 91 }), { pointer: '/latitude' });
   await refused('POST', '/api/v1/buildings', building({ latitude: -90.5 }), { pointer: '/latitude' });
@@ -315,9 +324,10 @@ test('wrong method: 405 with an Allow header', async () => {
     ['DELETE', '/api/v1/buildings', ['GET', 'POST']],
     ['PATCH', '/api/v1/stations', ['GET', 'POST']],
     ['POST', '/healthz', ['GET']],
+    ['OPTIONS', '/api/v1/buildings', ['GET', 'POST']],
   ];
   for (const [method, path, want] of cases) {
-    const r = await refused(method, path, method === 'DELETE' ? undefined : building(), { status: 405 });
+    const r = await refused(method, path, ['DELETE', 'OPTIONS'].includes(method) ? undefined : building(), { status: 405 });
     const allow = (r.headers.get('allow') || '').split(',').map((s) => s.trim());
     for (const m of want) assert.ok(allow.includes(m), `${method} ${path}: Allow ${allow} lacks ${m}`);
     assert.ok(!allow.includes(method), `${method} ${path}: Allow ${allow} includes ${method}`);

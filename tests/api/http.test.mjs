@@ -187,6 +187,33 @@ test('Content-Length together with Transfer-Encoding: chunked: 400, nothing stor
   assert.equal(await countBuildings(), before);
 });
 
+test('a Transfer-Encoding other than chunked is refused at once (400 or 501), nothing stored', async () => {
+  const before = await countBuildings();
+  const json = JSON.stringify({ name: '编码大厦', address: 'x', latitude: 1, longitude: 1 });
+  const n = Buffer.byteLength(json);
+  const cases = [
+    ['gzip', json],
+    ['gzip, chunked', `${n.toString(16)}\r\n${json}\r\n0\r\n\r\n`],
+    ['chunked, gzip', `${n.toString(16)}\r\n${json}\r\n0\r\n\r\n`],
+  ];
+  const wrong = [];
+  for (const [te, body] of cases) {
+    const answer = await rawRequest(srv.port,
+      `POST /api/v1/buildings HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: ${te}\r\n\r\n${body}`);
+    const st = rawStatus(answer);
+    if (st !== 400 && st !== 501) wrong.push(`Transfer-Encoding: ${te} -> ${st || 'no answer'}`);
+  }
+  assert.deepEqual(wrong, []);
+  assert.equal(await countBuildings(), before);
+});
+
+test('an HTTP/1.1 request without Host: 400', async () => {
+  const answer = await rawRequest(srv.port, 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n');
+  assert.equal(rawStatus(answer), 400, answer.slice(0, 200));
+  const ok10 = await rawRequest(srv.port, 'GET /healthz HTTP/1.0\r\n\r\n');
+  assert.equal(rawStatus(ok10), 200, 'HTTP/1.0 needs no Host');
+});
+
 test('a Content-Length that is not a number: 400', async () => {
   const answer = await rawRequest(srv.port, post('/api/v1/buildings', 'abc') + '{}');
   assert.equal(rawStatus(answer), 400, answer.slice(0, 200));
