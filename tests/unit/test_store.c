@@ -10,6 +10,7 @@
 #include "domain/demo.h"
 #include "domain/places.h"
 #include "store/db.h"
+#include "store/driver.h"
 #include "store/migrations.h"
 #include "unit.h"
 
@@ -146,4 +147,24 @@ void test_store(void)
     CHECK(err.detail && strstr(err.detail, "/nonexistent/dir/x.db"));
     arena_free(a);
     remove_db(path);
+}
+
+void test_redact(void)
+{
+    char *s = db_redact("postgresql://louyu:s3cret@db:5432/louyu?sslmode=require");
+    CHECK_STR(s, "postgresql://louyu:***@db:5432/louyu?sslmode=require");
+    free(s);
+    s = db_redact("postgresql://louyu@db/louyu");
+    CHECK_STR(s, "postgresql://louyu@db/louyu");
+    free(s);
+    s = db_redact("/var/lib/louyu/louyu.db");
+    CHECK_STR(s, "/var/lib/louyu/louyu.db");
+    free(s);
+    s = db_scrub("bad URI \"postgresql://u:pa:ss@[::1/x\": pa:ss", "postgresql://u:pa:ss@[::1/x");
+    CHECK(strstr(s, "pa:ss") == NULL);
+    CHECK(strstr(s, "u:***@") != NULL);
+    free(s);
+    s = db_scrub("no password here", "postgresql://u@h/x");
+    CHECK_STR(s, "no password here");
+    free(s);
 }

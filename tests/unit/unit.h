@@ -41,5 +41,6 @@ void test_fields(void);
 void test_hours(void);
 void test_router(void);
 void test_store(void);
+void test_redact(void);
 
 #endif
