@@ -100,12 +100,20 @@ test('a body of exactly 1 MiB is read (and judged on its content)', async () => 
   assert.ok(r.json.errors.some((e) => e.pointer === '/pad'), r.text.slice(0, 300));
 });
 
-test('a body of 1 MiB + 1 byte sent in full: 413', async () => {
+// A client that sends its whole body without waiting (curl without Expect, fetch)
+// must still be able to read the 413: the server has to drain the body or close in
+// stages (RFC 9112, section 9.6), not close with unread data, which resets the
+// connection and loses the answer.
+test('a 4 MiB body sent in full without waiting: the client still reads the 413', async () => {
   const before = await countBuildings();
-  const answer = await rawSend(srv.port, post('/api/v1/buildings', MiB + 1) + paddedJson(MiB + 1));
-  const [res] = parseResponses(answer);
-  assert.ok(res, `no answer: ${JSON.stringify(answer)}`);
-  assertProblemRaw(res, 413);
+  const size = 4 * MiB;
+  const wrong = [];
+  for (let i = 0; i < 3; i++) {
+    const answer = await rawSend(srv.port, post('/api/v1/buildings', size) + paddedJson(size));
+    const [res] = parseResponses(answer);
+    if (!res || res.status !== 413) wrong.push(res ? res.status : 'no answer (connection reset)');
+  }
+  assert.deepEqual(wrong, []);
   assert.equal(await countBuildings(), before);
 });
 
