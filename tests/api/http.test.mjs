@@ -172,6 +172,23 @@ test('headers far over 32 KiB: 431', async () => {
   assert.equal((await srv.request('GET', '/healthz')).status, 200);
 });
 
+test('a request line with hundreds of query parameters: a 4xx answer, and a clean exit after', async () => {
+  // Its own server: the request must not leave anything behind that outlives it.
+  const s = await startServer({ demo: false });
+  const wrong = [];
+  try {
+    const params = Array.from({ length: 600 }, (_, i) => `p${i}=1`).join('&');
+    const answer = await rawRequest(s.port, `GET /api/v1/buildings?${params} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n`);
+    const st = rawStatus(answer);
+    if (!(st >= 400 && st < 500)) wrong.push(`answer: ${JSON.stringify(answer.slice(0, 200))}`);
+    assert.equal((await s.request('GET', '/healthz')).status, 200);
+  } finally {
+    const { code, signal } = await s.stop();
+    if (signal !== null || code !== 0) wrong.push(`exit ${code} ${signal}: ${s.logs().stderr.slice(-1200)}`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
 test('two differing Content-Length headers: 400, nothing stored', async () => {
   const before = await countBuildings();
   const json = JSON.stringify({ name: '走私大厦', address: 'x', latitude: 1, longitude: 1 });
