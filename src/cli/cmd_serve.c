@@ -4,6 +4,7 @@
  * starts, so only sigwait() here sees them and the workers are never
  * interrupted mid-request.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -59,6 +60,12 @@ static int parse_listen(const char *s, char *host, size_t cap, unsigned *port)
     return parse_uint(colon + 1, 0, 65535, port);
 }
 
+static bool numeric_address(const char *host)
+{
+    unsigned char addr[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
+}
+
 static int parse_options(int argc, char **argv, struct serve_opts *o, char *host, size_t cap)
 {
     static const struct option opts[] = {
@@ -74,10 +81,10 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
         {0, 0, 0, 0},
     };
     const char *cmd = "serve";
-    int c;
+    int c, which = 0;
     unsigned threads = 4;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":", opts, &which)) != -1) {
         int bad = 0;
         switch (c) {
         case 'd':
@@ -113,8 +120,8 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
             return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
         if (bad)
-            return cli_usage_error(cmd, "'%s' is not a valid value for %s", optarg,
-                                   argv[optind - 1]);
+            return cli_usage_error(cmd, "'%s' is not a valid value for --%s", optarg,
+                                   opts[which].name);
     }
     if (optind < argc)
         return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
@@ -123,6 +130,11 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
     if (parse_listen(o->listen, host, cap, &o->cfg.port) != 0)
         return cli_usage_error(cmd, "--listen takes HOST:PORT, e.g. 127.0.0.1:8080, not '%s'",
                                o->listen);
+    if (!numeric_address(host))
+        return cli_usage_error(cmd, "--listen needs a numeric IPv4 or IPv6 address, not '%s'",
+                               host);
+    if (strcmp(o->synchronous, "FULL") != 0 && strcmp(o->synchronous, "NORMAL") != 0)
+        return cli_usage_error(cmd, "--synchronous takes FULL or NORMAL, not '%s'", o->synchronous);
     o->cfg.host = host;
     o->cfg.threads = (int)threads;
     return 0;
@@ -200,6 +212,7 @@ int cmd_serve(int argc, char **argv)
         .db = getenv("LOUYU_DB"),
         .listen = "127.0.0.1:8080",
         .access_log = "-",
+        .synchronous = "FULL",
         .cfg = {.max_connections = 1024, .max_per_ip = 256, .timeout_s = 30, .max_body = MAX_BODY},
     };
     char host[64];

@@ -59,7 +59,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "louyu%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, " (try 'louyu %s--help')\n", cmd ? cmd : "");
+    fprintf(stderr, " (try 'louyu %s%s--help')\n", cmd ? cmd : "", cmd ? " " : "");
     return EXIT_USAGE;
 }
 

@@ -1,6 +1,6 @@
 /*
- * A request's life: the URI-log callback creates the request and its arena;
- * the first access-handler call (headers only) checks framing and size; the
+ * A request's life: the first access-handler call (headers only) creates the
+ * request and its arena, and checks framing and size; the
  * calls with body bytes collect them; the last call routes and answers; the
  * completion callback writes the access-log line and frees the arena.
  *
@@ -47,14 +47,19 @@ struct request {
     size_t sent_bytes;
 };
 
-/* Beyond this many bytes of an oversized chunked body the connection is just closed. */
+/* Per connection: the request line and headers must fit (past it, libmicrohttpd answers
+ * 431 by itself), with the read buffer. libmicrohttpd clears it between requests, so a
+ * bigger pool costs every request. */
+#define CONNECTION_MEMORY (48u << 10)
+
+/* Beyond this many bytes of an oversized body the connection is just closed. */
 #define DISCARD_MAX (16u << 20)
 
-static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+/* The request's state, created at the first access-handler call. Not earlier: libmicrohttpd
+ * calls the completion callback only for requests that reached the access handler, so
+ * anything made in the URI-log callback would leak when it answers by itself (431). */
+static struct request *request_new(struct server *srv)
 {
-    (void)uri;
-    (void)con;
-    struct server *srv = cls;
     struct arena *a = arena_new(8192);
     struct request *rq = arena_zalloc(a, sizeof(*rq));
     rq->ex.arena = a;
@@ -130,8 +135,9 @@ static enum MHD_Result refuse(struct MHD_Connection *con, struct request *rq, en
 struct framing {
     const char *length; /* the first Content-Length value */
     bool lengths_differ;
-    bool chunked_and_length;
-    bool has_te;
+    const char *te; /* the Transfer-Encoding value */
+    bool tes_differ;
+    bool expect_continue;
 };
 
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -144,9 +150,20 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
             f->lengths_differ = true;
         if (f->length == NULL)
             f->length = value ? value : "";
-    } else if (strcasecmp(key, "Transfer-Encoding") == 0)
-        f->has_te = true;
+    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        if (f->te)
+            f->tes_differ = true;
+        f->te = value ? value : "";
+    } else if (strcasecmp(key, "Expect") == 0)
+        f->expect_continue = value && strcasecmp(value, "100-continue") == 0;
     return MHD_YES;
+}
+
+static enum MHD_Result too_large(struct MHD_Connection *con, struct request *rq)
+{
+    return refuse(
+        con, rq, ERR_TOO_LARGE,
+        arena_printf(rq->ex.arena, "the body may be at most %zu bytes", rq->srv->cfg.max_body));
 }
 
 /* Refuses ambiguous framing (request smuggling) and bodies declared too large. */
@@ -156,19 +173,25 @@ static enum MHD_Result check_framing(struct MHD_Connection *con, struct request 
     MHD_get_connection_values(con, MHD_HEADER_KIND, scan_header, &f);
     if (f.lengths_differ)
         return refuse(con, rq, ERR_INVALID, "the request has conflicting Content-Length headers");
-    if (f.length && f.has_te)
+    if (f.length && f.te)
         return refuse(con, rq, ERR_INVALID,
                       "the request has both Content-Length and Transfer-Encoding");
-    if (f.length) {
-        char *end;
-        unsigned long long n = strtoull(f.length, &end, 10);
-        if (*f.length == '\0' || *end != '\0')
-            return refuse(con, rq, ERR_INVALID, "the Content-Length header is not a number");
-        if (n > rq->srv->cfg.max_body)
-            return refuse(con, rq, ERR_TOO_LARGE,
-                          arena_printf(rq->ex.arena, "the body may be at most %zu bytes",
-                                       rq->srv->cfg.max_body));
-    }
+    if (f.te && (f.tes_differ || strcasecmp(f.te, "chunked") != 0))
+        return refuse(con, rq, ERR_INVALID, "the only transfer coding taken is 'chunked'");
+    if (f.length == NULL)
+        return MHD_YES;
+    char *end;
+    unsigned long long n = strtoull(f.length, &end, 10);
+    if (*f.length < '0' || *f.length > '9' || *end != '\0')
+        return refuse(con, rq, ERR_INVALID, "the Content-Length header is not a number");
+    if (n <= rq->srv->cfg.max_body)
+        return MHD_YES;
+    /* Answer a client that waits for "100 Continue", or that would send far too much, at
+     * once. Otherwise read and drop the body first: closing a socket with unread data
+     * resets the connection, and a client still sending would never see the 413. */
+    if (f.expect_continue || n > DISCARD_MAX)
+        return too_large(con, rq);
+    rq->too_large = true;
     return MHD_YES;
 }
 
@@ -253,9 +276,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
-    (void)cls;
     (void)version;
     struct request *rq = *con_cls;
+    if (rq == NULL)
+        *con_cls = rq = request_new(cls);
     if (rq->calls++ == 0) {
         rq->ex.method = arena_strdup(rq->ex.arena, method);
         rq->ex.path = arena_strdup(rq->ex.arena, url);
@@ -317,8 +341,9 @@ struct server *server_start(const struct server_config *cfg, struct db_pool *poo
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
-        cfg->timeout_s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, srv, MHD_OPTION_END);
+        cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_END);
     if (srv->daemon == NULL) {
         error_set(err, ERR_UNAVAILABLE,
                   "cannot listen on %s:%u: the address is in use or not available here", cfg->host,

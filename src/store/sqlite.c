@@ -7,6 +7,7 @@
  * matter how long the busy timeout is. Since writers are serialised by that
  * lock, no transaction ever needs a retry here.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,13 @@ static int configure(struct lite *db, const struct db_options *opt, struct error
 
 static const struct db_ops lite_ops;
 
+/* Memory statistics put one global mutex around every SQLite allocation, which the
+ * server's threads then queue on; louyu never reads them. */
+static void configure_library(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct db *sqlite_open(const char *path, bool create, const struct db_options *opt,
                        struct error *err)
 {
@@ -91,6 +99,8 @@ struct db *sqlite_open(const char *path, bool create, const struct db_options *o
                   path, path);
         return NULL;
     }
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_library);
     struct lite *db = calloc(1, sizeof(*db));
     if (db == NULL) {
         error_set(err, ERR_INTERNAL, "out of memory");

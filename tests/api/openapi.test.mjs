@@ -442,7 +442,7 @@ describe('the server answers as docs/openapi.yaml says', () => {
     it('refuses a body over 1 MiB with a documented 413', async () => {
       const answer = await rawRequest(server.port,
         'POST /api/v1/buildings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
-        `Content-Length: ${(1 << 20) + 1}\r\n\r\n`);
+        `Expect: 100-continue\r\nContent-Length: ${(1 << 20) + 1}\r\n\r\n`);
       const res = parseRaw(answer);
       assert.equal(res.status, 413, answer.slice(0, 400));
       assertAnswerMatches(documentedResponse('POST', '/api/v1/buildings', 413), res, 'POST /api/v1/buildings (413)');
