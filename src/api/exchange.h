@@ -6,6 +6,7 @@
 #ifndef LOUYU_API_EXCHANGE_H
 #define LOUYU_API_EXCHANGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,8 +14,10 @@
 #include "core/error.h"
 
 struct arena;
+struct caller;
 struct db;
 struct entity;
+struct session;
 
 struct kv {
     const char *key;
@@ -34,8 +37,17 @@ struct exchange {
     const char *content_type; /* NULL when absent */
     const char *body;         /* NUL-terminated; body_len bytes */
     size_t body_len;
-    int64_t id;             /* the {id} of the path, 0 when the route has none */
-    const void *route_data; /* the route's data, e.g. a struct entity */
+    int64_t id;                 /* the {id} of the path, 0 when the route has none */
+    const void *route_data;     /* the route's data, e.g. a struct entity */
+    const char *bearer;         /* the token of "Authorization: Bearer ...", or NULL */
+    const char *cookie_token;   /* the session cookie's value, or NULL */
+    const char *csrf_header;    /* X-CSRF-Token, or NULL */
+    const char *client_address; /* the peer, or the proxy's X-Forwarded-For when trusted */
+    bool secure;                /* reached over HTTPS (a trusted proxy said so) */
+
+    /* set by api_admit() before the handler runs */
+    const struct caller *caller; /* never NULL; user_id 0 when nobody is signed in */
+    struct session *session;     /* NULL when nobody is signed in */
 
     /* the response */
     int status;

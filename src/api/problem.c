@@ -19,6 +19,9 @@ static const struct {
     [ERR_METHOD] = {405, "Method not allowed"},
     [ERR_TOO_LARGE] = {413, "Request body too large"},
     [ERR_MEDIA_TYPE] = {415, "Unsupported media type"},
+    [ERR_UNAUTHENTICATED] = {401, "Not signed in"},
+    [ERR_FORBIDDEN] = {403, "Not allowed"},
+    [ERR_TOO_MANY] = {429, "Too many attempts"},
 };
 
 int err_kind_status(enum err_kind k)

@@ -80,10 +80,12 @@ static void parse_filter(struct exchange *ex, const struct filter *f, struct fil
 
 static bool known_param(const struct entity *e, const char *key)
 {
-    static const char *const common[] = {"limit", "cursor", "q", NULL};
+    static const char *const common[] = {"limit", "cursor", NULL};
     for (size_t i = 0; common[i]; i++)
         if (strcmp(common[i], key) == 0)
             return true;
+    if (e->searchable && strcmp(key, "q") == 0)
+        return true;
     for (size_t i = 0; i < e->nfilters; i++)
         if (strcmp(e->filters[i].param, key) == 0)
             return true;
@@ -164,7 +166,7 @@ json_t *api_parse_body(struct exchange *ex, struct error *err)
 
 /* ---- responses ---- */
 
-static void reply_record(struct exchange *ex, int status, const struct entity *e, const void *rec)
+void reply_record(struct exchange *ex, int status, const struct entity *e, const void *rec)
 {
     struct jsonw w;
     jw_init(&w, &ex->response);
@@ -204,7 +206,7 @@ void res_list(struct exchange *ex)
     size_t n;
     int64_t next;
     if (parse_list_query(ex, e, &lq, &err) != 0 ||
-        entity_list(ex->db, ex->arena, e, &lq, &items, &n, &next, &err) != 0) {
+        entity_list(ex->db, ex->arena, ex->caller, e, &lq, &items, &n, &next, &err) != 0) {
         reply_error(ex, &err);
         return;
     }
@@ -216,7 +218,7 @@ void res_get(struct exchange *ex)
     const struct entity *e = ex->route_data;
     struct error err;
     error_init(&err, ex->arena);
-    void *rec = entity_get(ex->db, ex->arena, e, ex->id, &err);
+    void *rec = entity_read(ex->db, ex->arena, ex->caller, e, ex->id, &err);
     if (rec == NULL) {
         reply_error(ex, &err);
         return;
@@ -224,9 +226,8 @@ void res_get(struct exchange *ex)
     reply_record(ex, 200, e, rec);
 }
 
-/* Decodes the body into a record of e; NULL with err filled when it is not one. */
-static void *decode_record(struct exchange *ex, const struct entity *e, enum decode_mode mode,
-                           struct error *err)
+void *decode_record(struct exchange *ex, const struct entity *e, enum decode_mode mode,
+                    struct error *err)
 {
     json_t *body = api_parse_body(ex, err);
     if (body == NULL)
@@ -246,7 +247,7 @@ void res_create(struct exchange *ex)
     struct error err;
     error_init(&err, ex->arena);
     void *rec = decode_record(ex, e, DECODE_CREATE, &err);
-    void *stored = rec ? entity_create(ex->db, ex->arena, e, rec, &err) : NULL;
+    void *stored = rec ? entity_create(ex->db, ex->arena, ex->caller, e, rec, &err) : NULL;
     if (stored == NULL) {
         reply_error(ex, &err);
         return;
@@ -263,7 +264,8 @@ void res_update(struct exchange *ex)
     struct error err;
     error_init(&err, ex->arena);
     void *patch = decode_record(ex, e, DECODE_PATCH, &err);
-    void *stored = patch ? entity_update(ex->db, ex->arena, e, ex->id, patch, &err) : NULL;
+    void *stored =
+        patch ? entity_update(ex->db, ex->arena, ex->caller, e, ex->id, patch, &err) : NULL;
     if (stored == NULL) {
         reply_error(ex, &err);
         return;
@@ -276,7 +278,7 @@ void res_delete(struct exchange *ex)
     const struct entity *e = ex->route_data;
     struct error err;
     error_init(&err, ex->arena);
-    if (entity_delete(ex->db, ex->arena, e, ex->id, &err) != 0) {
+    if (entity_delete(ex->db, ex->arena, ex->caller, e, ex->id, &err) != 0) {
         reply_error(ex, &err);
         return;
     }

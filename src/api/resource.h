@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "api/exchange.h"
+#include "core/fields.h"
 
 void res_list(struct exchange *ex);
 void res_get(struct exchange *ex);
@@ -15,5 +16,14 @@ void res_delete(struct exchange *ex);
 /* The request body as JSON (owned by the exchange's arena), after checking that it is
  * declared as JSON (ERR_MEDIA_TYPE) and well-formed (ERR_INVALID); NULL on failure. */
 json_t *api_parse_body(struct exchange *ex, struct error *err);
+
+struct entity;
+
+/* Decodes the body into a record of e; NULL with err filled when it is not one. */
+void *decode_record(struct exchange *ex, const struct entity *e, enum decode_mode mode,
+                    struct error *err);
+
+/* Answers with rec, encoded by e's field table. */
+void reply_record(struct exchange *ex, int status, const struct entity *e, const void *rec);
 
 #endif

@@ -1,26 +1,56 @@
-/* Every route of the server, in one table. */
+/*
+ * Every route of the server, in one table, with who may reach it. Routes of
+ * records answer anyone at this level: the domain's policy (domain/access.c)
+ * decides per record, and tests/api/authz.test.mjs holds the full matrix.
+ */
 #include "api/routes.h"
 
 #include "api/resource.h"
+#include "api/session.h"
 #include "api/system.h"
+#include "domain/audit.h"
+#include "domain/orgs.h"
 #include "domain/places.h"
+#include "domain/users.h"
 
-#define COLLECTION(path, entity)                                                                   \
-    {"GET", "/api/v1/" path, res_list, &entity, ROUTE_DB},                                         \
-        {"POST", "/api/v1/" path, res_create, &entity, ROUTE_DB},                                  \
-        {"GET", "/api/v1/" path "/{id}", res_get, &entity, ROUTE_DB},                              \
-        {"PATCH", "/api/v1/" path "/{id}", res_update, &entity, ROUTE_DB},                         \
+#define LIST_GET(path, entity, flags)                                                              \
+    {"GET", "/api/v1/" path, res_list, &entity, ROUTE_DB | (flags)},                               \
     {                                                                                              \
-        "DELETE", "/api/v1/" path "/{id}", res_delete, &entity, ROUTE_DB                           \
+        "GET", "/api/v1/" path "/{id}", res_get, &entity, ROUTE_DB | (flags)                       \
+    }
+
+#define COLLECTION(path, entity, flags)                                                            \
+    LIST_GET(path, entity, flags),                                                                 \
+        {"POST", "/api/v1/" path, res_create, &entity, ROUTE_DB | (flags)},                        \
+        {"PATCH", "/api/v1/" path "/{id}", res_update, &entity, ROUTE_DB | (flags)},               \
+    {                                                                                              \
+        "DELETE", "/api/v1/" path "/{id}", res_delete, &entity, ROUTE_DB | (flags)                 \
     }
 
 const struct route api_routes[] = {
     {"GET", "/healthz", sys_healthz, NULL, 0},
     {"GET", "/readyz", sys_readyz, NULL, ROUTE_DB},
     {"GET", "/api/v1/openapi.yaml", sys_openapi, NULL, 0},
-    COLLECTION("buildings", building_entity),
-    COLLECTION("stations", station_entity),
-    COLLECTION("rooms", room_entity),
+
+    {"POST", "/api/v1/session", api_session_create, NULL, ROUTE_DB | ROUTE_NO_CSRF},
+    {"GET", "/api/v1/session", api_session_get, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"DELETE", "/api/v1/session", api_session_delete, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+
+    COLLECTION("buildings", building_entity, 0),
+    COLLECTION("stations", station_entity, 0),
+    COLLECTION("rooms", room_entity, 0),
+    COLLECTION("orgs", org_entity, ROUTE_SIGNED_IN),
+    COLLECTION("partnerships", partnership_entity, ROUTE_SIGNED_IN),
+
+    LIST_GET("users", user_entity, ROUTE_ADMIN),
+    {"POST", "/api/v1/users", api_user_create, NULL, ROUTE_DB | ROUTE_ADMIN},
+    {"PATCH", "/api/v1/users/{id}", res_update, &user_entity, ROUTE_DB | ROUTE_ADMIN},
+
+    LIST_GET("grants", grant_entity, ROUTE_ADMIN),
+    {"POST", "/api/v1/grants", res_create, &grant_entity, ROUTE_DB | ROUTE_ADMIN},
+    {"DELETE", "/api/v1/grants/{id}", res_delete, &grant_entity, ROUTE_DB | ROUTE_ADMIN},
+
+    LIST_GET("audit", audit_entity, ROUTE_SIGNED_IN),
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

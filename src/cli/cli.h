@@ -39,5 +39,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

@@ -1,5 +1,6 @@
 /* Commands that create and fill a database: init and demo. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "core/arena.h"
@@ -49,10 +50,16 @@ int cmd_demo(int argc, char **argv)
     struct error err;
     error_init(&err, a);
     struct db *db = open_migrated(path, &err);
-    if (db == NULL || demo_load(db, a, &err) != 0)
+    const char *password = getenv("LOUYU_DEMO_PASSWORD");
+    if (password == NULL || *password == '\0')
+        password = DEMO_PASSWORD;
+    if (db == NULL || demo_load(db, a, password, &err) != 0)
         rc = cli_fail(&err);
     else
-        printf("louyu: loaded the Tianhe CBD demo into '%s'\n", path);
+        printf("louyu: loaded the Tianhe CBD demo into '%s'\n"
+               "louyu: demo users (password '%s'): admin, xita and fuli (committee admins),\n"
+               "       xita_station (station manager), zhongke (branch secretary), member\n",
+               path, getenv("LOUYU_DEMO_PASSWORD") ? "from $LOUYU_DEMO_PASSWORD" : password);
     db_close(db);
     arena_free(a);
     return rc;

@@ -77,6 +77,7 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
         {"timeout", required_argument, NULL, 'o'},
         {"access-log", required_argument, NULL, 'a'},
         {"synchronous", required_argument, NULL, 's'},
+        {"trust-proxy", no_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -98,6 +99,9 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
             break;
         case 's':
             o->synchronous = optarg;
+            break;
+        case 'x':
+            o->cfg.trust_proxy = true;
             break;
         case 't':
             bad = parse_uint(optarg, 1, 256, &threads);

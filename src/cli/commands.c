@@ -34,8 +34,24 @@ const struct command cli_commands[] = {
      "  --access-log PATH      where the JSON access log goes: a file, '-' for\n"
      "                         standard output (default), or 'off'\n"
      "  --synchronous MODE     SQLite durability: FULL (default; survives power\n"
-     "                         loss) or NORMAL (survives a crash of louyu)\n",
+     "                         loss) or NORMAL (survives a crash of louyu)\n"
+     "  --trust-proxy          behind a reverse proxy: take the client address from\n"
+     "                         X-Forwarded-For and HTTPS from X-Forwarded-Proto (then\n"
+     "                         the session cookie is Secure and __Host- prefixed)\n",
      cmd_serve},
+    {"user", "manage who may sign in, and their roles",
+     "usage: louyu user add NAME [--role ROLE [--org ID | --station ID]] [--name TEXT] --db PATH\n"
+     "       louyu user passwd NAME --db PATH\n"
+     "       louyu user grant NAME --role ROLE [--org ID | --station ID] --db PATH\n"
+     "       louyu user revoke NAME --role ROLE [--org ID | --station ID] --db PATH\n"
+     "       louyu user list --db PATH\n\n"
+     "Roles: admin (everything); committee_admin, branch_secretary and member, bound to\n"
+     "an organisation and its whole subtree (--org); station_manager, bound to a\n"
+     "station (--station). A user may hold several grants.\n"
+     "The password comes from $LOUYU_PASSWORD, else from the first line of standard\n"
+     "input; at least 8 characters. Changing it ends the user's sessions.\n\n" DB_HELP
+     "  --name TEXT    the user's display name\n",
+     cmd_user},
     {"routes", "list the HTTP routes the server answers",
      "usage: louyu routes\n\nPrints one 'METHOD PATH' line per route.\n", cmd_routes},
     {"version", "print the version", "usage: louyu version\n", cmd_version},
@@ -65,10 +81,16 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int cli_fail(const struct error *err)
 {
-    fprintf(stderr, "louyu: %s\n", err->detail ? err->detail : "failed");
-    for (size_t i = 0; i < err->nfields; i++)
-        fprintf(stderr, "  %s: %s\n", err->fields[i].pointer ? err->fields[i].pointer : "",
+    if (err->detail)
+        fprintf(stderr, "louyu: %s\n", err->detail);
+    for (size_t i = 0; i < err->nfields; i++) {
+        const char *where = err->fields[i].pointer ? err->fields[i].pointer : "";
+        fprintf(stderr, "%s%s: %s\n",
+                err->detail ? "  " : "louyu: ", *where == '/' ? where + 1 : where,
                 err->fields[i].detail);
+    }
+    if (err->detail == NULL && err->nfields == 0)
+        fputs("louyu: failed\n", stderr);
     return 1;
 }
 

@@ -63,11 +63,19 @@ int error_param(struct error *e, const char *param, const char *fmt, ...)
 const char *err_kind_name(enum err_kind k)
 {
     static const char *const names[ERR__MAX] = {
-        [ERR_NONE] = "none",           [ERR_INVALID] = "invalid",
-        [ERR_NOT_FOUND] = "not-found", [ERR_CONFLICT] = "conflict",
-        [ERR_RULE] = "rule",           [ERR_UNAVAILABLE] = "unavailable",
-        [ERR_INTERNAL] = "internal",   [ERR_METHOD] = "method-not-allowed",
-        [ERR_TOO_LARGE] = "too-large", [ERR_MEDIA_TYPE] = "unsupported-media-type",
+        [ERR_NONE] = "none",
+        [ERR_INVALID] = "invalid",
+        [ERR_NOT_FOUND] = "not-found",
+        [ERR_CONFLICT] = "conflict",
+        [ERR_RULE] = "rule",
+        [ERR_UNAVAILABLE] = "unavailable",
+        [ERR_INTERNAL] = "internal",
+        [ERR_METHOD] = "method-not-allowed",
+        [ERR_TOO_LARGE] = "too-large",
+        [ERR_MEDIA_TYPE] = "unsupported-media-type",
+        [ERR_UNAUTHENTICATED] = "unauthenticated",
+        [ERR_FORBIDDEN] = "forbidden",
+        [ERR_TOO_MANY] = "too-many-attempts",
     };
     return k < ERR__MAX ? names[k] : "internal";
 }

@@ -13,15 +13,18 @@ struct arena;
 
 enum err_kind {
     ERR_NONE = 0,
-    ERR_INVALID,     /* malformed or invalid input: 400 */
-    ERR_NOT_FOUND,   /* 404 */
-    ERR_CONFLICT,    /* stale version, dependants, duplicates: 409 */
-    ERR_RULE,        /* well-formed but against a rule of the domain: 422 */
-    ERR_UNAVAILABLE, /* the database is not answering: 503 */
-    ERR_INTERNAL,    /* a bug or an I/O failure: 500 */
-    ERR_METHOD,      /* the path exists, the method does not: 405 */
-    ERR_TOO_LARGE,   /* body over the limit: 413 */
-    ERR_MEDIA_TYPE,  /* body not JSON: 415 */
+    ERR_INVALID,         /* malformed or invalid input: 400 */
+    ERR_NOT_FOUND,       /* 404 */
+    ERR_CONFLICT,        /* stale version, dependants, duplicates: 409 */
+    ERR_RULE,            /* well-formed but against a rule of the domain: 422 */
+    ERR_UNAVAILABLE,     /* the database is not answering: 503 */
+    ERR_INTERNAL,        /* a bug or an I/O failure: 500 */
+    ERR_METHOD,          /* the path exists, the method does not: 405 */
+    ERR_TOO_LARGE,       /* body over the limit: 413 */
+    ERR_MEDIA_TYPE,      /* body not JSON: 415 */
+    ERR_UNAUTHENTICATED, /* nobody signed in, or a bad session: 401 */
+    ERR_FORBIDDEN,       /* signed in, but not allowed: 403 */
+    ERR_TOO_MANY,        /* too many attempts: 429 */
     ERR__MAX
 };
 

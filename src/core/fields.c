@@ -261,7 +261,7 @@ int fields_decode(struct arena *a, const json_t *obj, const struct table *t, voi
     return err->nfields > before || err->kind != ERR_NONE ? -1 : 0;
 }
 
-static void encode_value(struct jsonw *w, const struct field *f, const void *rec)
+void fields_encode_value(struct jsonw *w, const struct field *f, const void *rec)
 {
     char tbuf[RFC3339_MAX];
     switch (f->type) {
@@ -301,11 +301,13 @@ void fields_encode(struct jsonw *w, const struct table *t, const void *rec)
     jw_obj_open(w);
     for (size_t i = 0; i < t->n; i++) {
         const struct field *f = &t->fields[i];
+        if (f->flags & FF_SECRET)
+            continue;
         jw_key(w, f->name);
         if (rec_is_null(rec, i))
             jw_null(w);
         else
-            encode_value(w, f, rec);
+            fields_encode_value(w, f, rec);
     }
     jw_obj_close(w);
 }

@@ -38,6 +38,7 @@ enum {
     FF_READONLY = 1 << 2,  /* written by the server only */
     FF_VERSION = 1 << 3,   /* the optimistic-concurrency version: required in a patch */
     FF_MULTILINE = 1 << 4, /* text may hold line breaks and tabs */
+    FF_SECRET = 1 << 5,    /* never in a response, a log line or the audit log */
 };
 
 struct rec {
@@ -76,8 +77,11 @@ enum decode_mode {
 int fields_decode(struct arena *a, const json_t *obj, const struct table *t, void *rec,
                   enum decode_mode mode, struct error *err);
 
-/* Writes rec as one JSON object. */
+/* Writes rec as one JSON object (without FF_SECRET fields). */
 void fields_encode(struct jsonw *w, const struct table *t, const void *rec);
+
+/* Writes the value of one non-null field of rec. */
+void fields_encode_value(struct jsonw *w, const struct field *f, const void *rec);
 
 /* Copies into dst every writable field set in src (a decoded patch). */
 void fields_overlay(const struct table *t, void *dst, const void *src);

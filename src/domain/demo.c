@@ -16,7 +16,9 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "domain/orgs.h"
 #include "domain/places.h"
+#include "domain/users.h"
 
 #define APPROX "（位置为示意）"
 
@@ -41,8 +43,6 @@ static const char *const buildings[] = {
     "\"latitude\":23.1282,\"longitude\":113.3275}",
 };
 
-enum { WEST_TOWER = 0, YINGKAI = 3 };
-
 #define WEEKDAYS_AND_EVENINGS                                                                      \
     "[{\"day\":1,\"open\":\"09:00\",\"close\":\"21:30\"},"                                         \
     "{\"day\":2,\"open\":\"09:00\",\"close\":\"21:30\"},"                                          \
@@ -51,27 +51,109 @@ enum { WEST_TOWER = 0, YINGKAI = 3 };
     "{\"day\":5,\"open\":\"09:00\",\"close\":\"21:30\"},"                                          \
     "{\"day\":6,\"open\":\"09:30\",\"close\":\"17:30\"}]"
 
+/* One record of the demo: its JSON, and up to two references to records made before it
+ * (by their index in steps[]), set into the named fields. */
+struct step {
+    const struct entity *e;
+    const char *json;
+    const char *ref1;
+    int to1;
+    const char *ref2;
+    int to2;
+};
+
+#define B(i) (i) /* buildings come first in steps[], in the order of buildings[] */
+enum {
+    DISTRICT = 9,
+    JOINT,
+    WEST_COMMITTEE,
+    ZHONGKE,
+    PARTNER,
+    RF_COMMITTEE,
+    RF_BRANCHES, /* seven: one per R&F tower, in the order of buildings 2..8 */
+    PARTNERSHIP = RF_BRANCHES + 7,
+    WEST_STATION,
+    WEST_ROOMS,
+    YINGKAI_STATION = WEST_ROOMS + 3,
+    YINGKAI_ROOMS,
+    STEPS = YINGKAI_ROOMS + 3
+};
+
+#define ORG(name, kind, extra) "{\"name\":\"" name "\",\"kind\":\"" kind "\"" extra "}"
+#define RF_BRANCH(tower)       ORG(tower "党支部", "branch", ",\"managed\":\"direct\"")
+#define ROOM(name, kind, cap)  "{\"name\":\"" name "\",\"kind\":\"" kind "\",\"capacity\":" #cap "}"
+
+static const struct step org_steps[] = {
+    [DISTRICT - DISTRICT] = {&org_entity, ORG("天河区委组织部", "district_department", "")},
+    [JOINT - DISTRICT] = {&org_entity, ORG("CBD南区联合党委", "joint_committee", ""), "parent_id",
+                          DISTRICT},
+    [WEST_COMMITTEE - DISTRICT] = {&org_entity,
+                                   ORG("西塔楼宇党委", "building_committee",
+                                       ",\"contact_name\":\"西塔党群服务站\""),
+                                   "parent_id", JOINT, "building_id", B(0)},
+    [ZHONGKE - DISTRICT] = {&org_entity, ORG("中科科创有限公司党支部", "branch", ""), "parent_id",
+                            WEST_COMMITTEE, "building_id", B(0)},
+    /* A state-owned company's branch reports elsewhere: no parent here, a partner of the
+     * West Tower committee. */
+    [PARTNER - DISTRICT] = {&org_entity, ORG("广州市城市建设开发有限公司产品与营销联合党支部",
+                                             "partner", ",\"managed\":\"partner\"")},
+    [RF_COMMITTEE - DISTRICT] = {&org_entity, ORG("富力物业党委", "building_committee", ""),
+                                 "parent_id", JOINT, "building_id", B(2)},
+    [RF_BRANCHES - DISTRICT] = {&org_entity, RF_BRANCH("富力中心"), "parent_id", RF_COMMITTEE,
+                                "building_id", B(2)},
+    [RF_BRANCHES + 1 - DISTRICT] = {&org_entity, RF_BRANCH("富力盈凯大厦"), "parent_id",
+                                    RF_COMMITTEE, "building_id", B(3)},
+    [RF_BRANCHES + 2 - DISTRICT] = {&org_entity, RF_BRANCH("富力盈丽大厦"), "parent_id",
+                                    RF_COMMITTEE, "building_id", B(4)},
+    [RF_BRANCHES + 3 - DISTRICT] = {&org_entity, RF_BRANCH("富力盈尊大厦"), "parent_id",
+                                    RF_COMMITTEE, "building_id", B(5)},
+    [RF_BRANCHES + 4 - DISTRICT] = {&org_entity, RF_BRANCH("富力盈隆广场"), "parent_id",
+                                    RF_COMMITTEE, "building_id", B(6)},
+    [RF_BRANCHES + 5 - DISTRICT] = {&org_entity, RF_BRANCH("富力盈盛广场"), "parent_id",
+                                    RF_COMMITTEE, "building_id", B(7)},
+    [RF_BRANCHES + 6 - DISTRICT] = {&org_entity, RF_BRANCH("农信大厦"), "parent_id", RF_COMMITTEE,
+                                    "building_id", B(8)},
+    [PARTNERSHIP - DISTRICT] = {&partnership_entity, "{}", "partner_id", PARTNER, "committee_id",
+                                WEST_COMMITTEE},
+    [WEST_STATION - DISTRICT] = {&station_entity,
+                                 "{\"name\":\"西塔党群服务站\",\"floor\":46,\"area_m2\":558,"
+                                 "\"opening_hours\":" WEEKDAYS_AND_EVENINGS ","
+                                 "\"services\":[\"政治生日会\",\"西塔1小时\",\"党课\","
+                                 "\"预约服务\",\"免费借用场地\"],"
+                                 "\"contact_name\":\"西塔楼宇党委\"}",
+                                 "building_id", B(0), "org_id", WEST_COMMITTEE},
+    [WEST_ROOMS - DISTRICT] = {&room_entity, ROOM("白领党员课堂", "classroom", 60), "station_id",
+                               WEST_STATION},
+    [WEST_ROOMS + 1 -
+        DISTRICT] = {&room_entity, ROOM("谈心谈话室", "talk_room", 6), "station_id", WEST_STATION},
+    [WEST_ROOMS + 2 - DISTRICT] = {&room_entity, ROOM("会议活动室", "meeting_room", 30),
+                                   "station_id", WEST_STATION},
+    [YINGKAI_STATION - DISTRICT] = {&station_entity,
+                                    "{\"name\":\"富力盈凯党群服务站\",\"area_m2\":1000,"
+                                    "\"opening_hours\":" WEEKDAYS_AND_EVENINGS ","
+                                    "\"services\":[\"读书角\",\"文化墙\",\"免费借用场地\","
+                                    "\"政务自助服务\"],\"contact_name\":\"富力物业党委\"}",
+                                    "building_id", B(3), "org_id", RF_COMMITTEE},
+    [YINGKAI_ROOMS - DISTRICT] = {&room_entity, ROOM("读书角", "reading_corner", 20), "station_id",
+                                  YINGKAI_STATION},
+    [YINGKAI_ROOMS + 1 - DISTRICT] = {&room_entity, ROOM("第一会议室", "meeting_room", 40),
+                                      "station_id", YINGKAI_STATION},
+    [YINGKAI_ROOMS + 2 - DISTRICT] = {&room_entity, ROOM("第二会议室", "meeting_room", 16),
+                                      "station_id", YINGKAI_STATION},
+};
+
+/* Demo users, one per kind of role, all with the demo password. */
 static const struct {
-    int building; /* index into buildings */
-    const char *station;
-    const char *rooms[4];
-} stations[] = {
-    {WEST_TOWER,
-     "{\"name\":\"西塔党群服务站\",\"floor\":46,\"area_m2\":558,"
-     "\"opening_hours\":" WEEKDAYS_AND_EVENINGS ","
-     "\"services\":[\"政治生日会\",\"西塔1小时\",\"党课\",\"预约服务\",\"免费借用场地\"],"
-     "\"contact_name\":\"西塔楼宇党委\"}",
-     {"{\"name\":\"白领党员课堂\",\"kind\":\"classroom\",\"capacity\":60}",
-      "{\"name\":\"谈心谈话室\",\"kind\":\"talk_room\",\"capacity\":6}",
-      "{\"name\":\"会议活动室\",\"kind\":\"meeting_room\",\"capacity\":30}"}},
-    {YINGKAI,
-     "{\"name\":\"富力盈凯党群服务站\",\"area_m2\":1000,"
-     "\"opening_hours\":" WEEKDAYS_AND_EVENINGS ","
-     "\"services\":[\"读书角\",\"文化墙\",\"免费借用场地\",\"政务自助服务\"],"
-     "\"contact_name\":\"富力物业党委\"}",
-     {"{\"name\":\"读书角\",\"kind\":\"reading_corner\",\"capacity\":20}",
-      "{\"name\":\"第一会议室\",\"kind\":\"meeting_room\",\"capacity\":40}",
-      "{\"name\":\"第二会议室\",\"kind\":\"meeting_room\",\"capacity\":16}"}},
+    const char *username, *display_name, *role;
+    int org;     /* step index of the organisation, or 0 */
+    int station; /* step index of the station, or 0 */
+} demo_users[] = {
+    {"admin", "区委组织部管理员", "admin", 0, 0},
+    {"xita", "西塔楼宇党委", "committee_admin", WEST_COMMITTEE, 0},
+    {"fuli", "富力物业党委", "committee_admin", RF_COMMITTEE, 0},
+    {"xita_station", "西塔党群服务站站长", "station_manager", 0, WEST_STATION},
+    {"zhongke", "中科科创支部书记", "branch_secretary", ZHONGKE, 0},
+    {"member", "中科科创党员", "member", ZHONGKE, 0},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -81,22 +163,45 @@ static void free_json(void *p)
     json_decref(p);
 }
 
-/* Decodes 'text' (with 'ref' = parent_id added when ref is not NULL) and stores it. */
-static int64_t add(struct db *db, struct arena *a, const struct entity *e, const char *text,
-                   const char *ref, int64_t parent_id, struct error *err)
+/* Decodes 'text' with the references filled in and stores it; returns its id. */
+static int64_t add(struct db *db, struct arena *a, const struct step *s, const int64_t *ids,
+                   struct error *err)
 {
     json_error_t je;
-    json_t *v = json_loads(text, 0, &je);
+    json_t *v = json_loads(s->json, 0, &je);
     if (v == NULL)
-        return error_set(err, ERR_INTERNAL, "demo %s: %s", e->name, je.text);
+        return error_set(err, ERR_INTERNAL, "demo %s: %s", s->e->name, je.text);
     arena_defer(a, free_json, v);
-    if (ref)
-        json_object_set_new(v, ref, json_integer(parent_id));
-    void *rec = arena_alloc(a, e->table->size);
-    if (fields_decode(a, v, e->table, rec, DECODE_CREATE, err) != 0)
+    if (s->ref1)
+        json_object_set_new(v, s->ref1, json_integer(ids[s->to1]));
+    if (s->ref2)
+        json_object_set_new(v, s->ref2, json_integer(ids[s->to2]));
+    void *rec = arena_alloc(a, s->e->table->size);
+    if (fields_decode(a, v, s->e->table, rec, DECODE_CREATE, err) != 0)
         return -1;
-    void *stored = entity_create(db, a, e, rec, err);
-    return stored ? entity_id(e, stored) : -1;
+    void *stored = entity_create(db, a, &entity_cli_caller, s->e, rec, err);
+    return stored ? entity_id(s->e, stored) : -1;
+}
+
+static int add_users(struct db *db, struct arena *a, const int64_t *ids, const char *password,
+                     struct error *err)
+{
+    for (size_t i = 0; i < COUNT(demo_users); i++) {
+        struct user *u = user_add(db, a, &entity_cli_caller, demo_users[i].username,
+                                  demo_users[i].display_name, password, err);
+        if (u == NULL)
+            return -1;
+        const char *json = arena_printf(a, "{\"user_id\":%lld,\"role\":\"%s\"}", (long long)u->id,
+                                        demo_users[i].role);
+        struct step s = {&grant_entity, json, NULL, 0, NULL, 0};
+        if (demo_users[i].org)
+            s.ref1 = "org_id", s.to1 = demo_users[i].org;
+        if (demo_users[i].station)
+            s.ref1 = "station_id", s.to1 = demo_users[i].station;
+        if (add(db, a, &s, ids, err) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int is_empty(struct db *db, struct arena *a, struct error *err)
@@ -105,12 +210,12 @@ static int is_empty(struct db *db, struct arena *a, struct error *err)
     void **items;
     size_t n;
     int64_t next;
-    if (entity_list(db, a, &building_entity, &lq, &items, &n, &next, err) != 0)
+    if (entity_list(db, a, &entity_cli_caller, &building_entity, &lq, &items, &n, &next, err) != 0)
         return -1;
     return n == 0;
 }
 
-int demo_load(struct db *db, struct arena *a, struct error *err)
+int demo_load(struct db *db, struct arena *a, const char *password, struct error *err)
 {
     int empty = is_empty(db, a, err);
     if (empty < 0)
@@ -118,18 +223,14 @@ int demo_load(struct db *db, struct arena *a, struct error *err)
     if (!empty)
         return error_set(err, ERR_CONFLICT,
                          "the database already holds buildings: the demo loads into an empty one");
-    int64_t ids[COUNT(buildings)];
-    for (size_t i = 0; i < COUNT(buildings); i++)
-        if ((ids[i] = add(db, a, &building_entity, buildings[i], NULL, 0, err)) < 0)
+    int64_t ids[STEPS];
+    for (size_t i = 0; i < COUNT(buildings); i++) {
+        struct step s = {&building_entity, buildings[i], NULL, 0, NULL, 0};
+        if ((ids[i] = add(db, a, &s, ids, err)) < 0)
             return -1;
-    for (size_t s = 0; s < COUNT(stations); s++) {
-        int64_t sid = add(db, a, &station_entity, stations[s].station, "building_id",
-                          ids[stations[s].building], err);
-        if (sid < 0)
-            return -1;
-        for (size_t r = 0; r < COUNT(stations[s].rooms) && stations[s].rooms[r]; r++)
-            if (add(db, a, &room_entity, stations[s].rooms[r], "station_id", sid, err) < 0)
-                return -1;
     }
-    return 0;
+    for (size_t i = 0; i < COUNT(org_steps); i++)
+        if ((ids[DISTRICT + i] = add(db, a, &org_steps[i], ids, err)) < 0)
+            return -1;
+    return add_users(db, a, ids, password, err);
 }

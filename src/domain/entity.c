@@ -1,7 +1,9 @@
 /*
  * The shared life cycle of records. Every write runs in one write
  * transaction that also re-reads what it checks, so a rule checked here
- * cannot be broken by a concurrent writer between the check and the commit.
+ * cannot be broken by a concurrent writer between the check and the commit;
+ * the access policy is asked inside that transaction too, and the audit
+ * record is written in it.
  */
 #include "domain/entity.h"
 
@@ -9,6 +11,9 @@
 
 #include "core/arena.h"
 #include "core/timefmt.h"
+#include "domain/audit.h"
+
+const struct caller entity_cli_caller = {.user_id = 0, .username = "cli", .admin = true};
 
 static const struct field *field_named(const struct table *t, const char *name)
 {
@@ -46,9 +51,43 @@ void *entity_get(struct db *db, struct arena *a, const struct entity *e, int64_t
     return rec;
 }
 
-int entity_list(struct db *db, struct arena *a, const struct entity *e, const struct list_query *lq,
-                void ***items, size_t *n, int64_t *next, struct error *err)
+/* Asks the policy about rec; 0 when allowed, else -1 with err filled. */
+static int allowed(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                   enum action act, const void *rec, int64_t id, struct target *t,
+                   struct error *err)
 {
+    memset(t, 0, sizeof(*t));
+    if (e->target && e->target(db, a, rec, t, err) != 0)
+        return -1;
+    enum verdict v = policy_decide(c, e, act, t);
+    /* Nothing exists yet whose existence could leak: a refused create is a plain 403. */
+    if (act == ACT_CREATE && v == DENY_HIDDEN)
+        v = DENY;
+    return policy_refuse(v, e, id, err);
+}
+
+void *entity_read(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                  int64_t id, struct error *err)
+{
+    struct target t;
+    void *rec = entity_get(db, a, e, id, err);
+    if (rec == NULL || allowed(db, a, c, e, ACT_READ, rec, id, &t, err) != 0)
+        return NULL;
+    return rec;
+}
+
+int entity_list(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                struct list_query *lq, void ***items, size_t *n, int64_t *next, struct error *err)
+{
+    if (policy_refuse(policy_decide(c, e, ACT_READ, NULL), e, 0, err) != 0)
+        return -1;
+    if (e->list_scoped) {
+        /* Everyone but an admin sees what their grants cover. */
+        struct filter_value *scope = &lq->filters[lq->nfilters++];
+        *scope = (struct filter_value){.type = FT_REF};
+        if (!(c && c->admin))
+            scope->present = true, scope->i = c ? c->user_id : 0;
+    }
     struct db_stmt *st = db_stmt(db, e->list, err);
     if (st == NULL)
         return -1;
@@ -129,26 +168,44 @@ static int64_t insert(struct db *db, const struct entity *e, const void *rec, st
 /* What one write transaction works on, so that db_transact() can run it again. */
 struct write {
     struct arena *a;
+    const struct caller *c;
     const struct entity *e;
     int64_t id;
     const void *rec; /* the record to create, or the patch to apply */
     void *stored;    /* the record as stored afterwards */
 };
 
+/* Reads back what was written, runs the after-write hook and records the audit entry. */
+static int finish(struct db *db, struct write *w, const char *action, const void *before,
+                  int64_t org_id, struct error *err)
+{
+    w->stored = entity_get(db, w->a, w->e, w->id, err);
+    if (w->stored == NULL)
+        return -1;
+    if (w->e->after_write) {
+        /* The hook may change the row (an organisation's path): read it once more. */
+        if (w->e->after_write(db, w->a, before, w->stored, err) != 0 ||
+            (w->stored = entity_get(db, w->a, w->e, w->id, err)) == NULL)
+            return -1;
+    }
+    return audit_record(db, w->a, w->c, w->e, w->id, action, org_id, before, w->stored, err);
+}
+
 static int create_txn(struct db *db, void *ctx, struct error *err)
 {
     struct write *w = ctx;
-    int64_t id;
-    if (check_all(db, w->a, w->e, w->rec, err) != 0 || (id = insert(db, w->e, w->rec, err)) < 0)
+    struct target t;
+    if (check_all(db, w->a, w->e, w->rec, err) != 0 ||
+        allowed(db, w->a, w->c, w->e, ACT_CREATE, w->rec, 0, &t, err) != 0 ||
+        (w->id = insert(db, w->e, w->rec, err)) < 0)
         return -1;
-    w->stored = entity_get(db, w->a, w->e, id, err);
-    return w->stored ? 0 : -1;
+    return finish(db, w, "create", NULL, t.org_id, err);
 }
 
-void *entity_create(struct db *db, struct arena *a, const struct entity *e, const void *rec,
-                    struct error *err)
+void *entity_create(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                    const void *rec, struct error *err)
 {
-    struct write w = {a, e, 0, rec, NULL};
+    struct write w = {a, c, e, 0, rec, NULL};
     return db_transact(db, DB_WRITE, create_txn, &w, err) == 0 ? w.stored : NULL;
 }
 
@@ -180,23 +237,28 @@ static int update(struct db *db, const struct entity *e, int64_t id, const void 
 static int update_txn(struct db *db, void *ctx, struct error *err)
 {
     struct write *w = ctx;
+    struct target t;
     void *rec = entity_get(db, w->a, w->e, w->id, err);
-    if (rec == NULL)
+    if (rec == NULL || allowed(db, w->a, w->c, w->e, ACT_UPDATE, rec, w->id, &t, err) != 0)
         return -1;
     int64_t have = entity_version(w->e, rec), sent = entity_version(w->e, w->rec);
     if (have != sent)
         return stale(w->e, have, sent, err);
+    void *before = arena_alloc(w->a, w->e->table->size);
+    memcpy(before, rec, w->e->table->size);
     fields_overlay(w->e->table, rec, w->rec);
-    if (check_all(db, w->a, w->e, rec, err) != 0 || update(db, w->e, w->id, rec, have, err) != 0)
+    /* The changed record must still be the caller's to change (no moving it out of reach). */
+    if (check_all(db, w->a, w->e, rec, err) != 0 ||
+        allowed(db, w->a, w->c, w->e, ACT_UPDATE, rec, w->id, &t, err) != 0 ||
+        update(db, w->e, w->id, rec, have, err) != 0)
         return -1;
-    w->stored = entity_get(db, w->a, w->e, w->id, err);
-    return w->stored ? 0 : -1;
+    return finish(db, w, "update", before, t.org_id, err);
 }
 
-void *entity_update(struct db *db, struct arena *a, const struct entity *e, int64_t id,
-                    const void *patch, struct error *err)
+void *entity_update(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                    int64_t id, const void *patch, struct error *err)
 {
-    struct write w = {a, e, id, patch, NULL};
+    struct write w = {a, c, e, id, patch, NULL};
     return db_transact(db, DB_WRITE, update_txn, &w, err) == 0 ? w.stored : NULL;
 }
 
@@ -217,8 +279,10 @@ static int64_t count_dependants(struct db *db, const struct entity *e, int64_t i
 static int delete_txn(struct db *db, void *ctx, struct error *err)
 {
     struct write *w = ctx;
+    struct target t;
     int64_t n;
-    if (entity_get(db, w->a, w->e, w->id, err) == NULL ||
+    void *rec = entity_get(db, w->a, w->e, w->id, err);
+    if (rec == NULL || allowed(db, w->a, w->c, w->e, ACT_DELETE, rec, w->id, &t, err) != 0 ||
         (n = count_dependants(db, w->e, w->id, err)) < 0)
         return -1;
     if (n > 0)
@@ -228,12 +292,14 @@ static int delete_txn(struct db *db, void *ctx, struct error *err)
     if (st == NULL)
         return -1;
     db_bind_int(st, 1, w->id);
-    return db_exec(st, err);
+    if (db_exec(st, err) != 0)
+        return -1;
+    return audit_record(db, w->a, w->c, w->e, w->id, "delete", t.org_id, rec, NULL, err);
 }
 
-int entity_delete(struct db *db, struct arena *a, const struct entity *e, int64_t id,
-                  struct error *err)
+int entity_delete(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                  int64_t id, struct error *err)
 {
-    struct write w = {a, e, id, NULL, NULL};
+    struct write w = {a, c, e, id, NULL, NULL};
     return db_transact(db, DB_WRITE, delete_txn, &w, err);
 }

@@ -14,6 +14,8 @@
 #include "store/db.h"
 #include "store/rows.h"
 
+#include "domain/access.h"
+
 struct arena;
 
 /* A field that names another record, which must exist. */
@@ -25,7 +27,7 @@ struct reference {
 
 /* A query parameter that narrows a listing. */
 struct filter {
-    const char *param;          /* e.g. "building_id" */
+    const char *param;          /* e.g. "building_id"; NULL for the caller filter below */
     enum ftype type;            /* FT_REF, FT_INT, FT_DOUBLE or FT_ENUM */
     double min, max;            /* FT_INT, FT_DOUBLE */
     const char *const *choices; /* FT_ENUM */
@@ -44,6 +46,23 @@ struct entity {
     /* Further rules for a complete record, inside the write transaction; NULL for none.
      * Reports through err and returns -1 when the record breaks one. */
     int (*check)(struct db *db, const void *rec, struct error *err);
+
+    /* Access (see access.c): who may read and who may write. */
+    bool public_read;     /* anyone may read, signed in or not */
+    unsigned read_roles;  /* ROLE_BITs whose covering grants let the caller read a record */
+    unsigned write_roles; /* ... create, update and delete one */
+    unsigned edit_roles;  /* ... only update one */
+    /* What governs rec (its organisations, its station); NULL: nothing, so only admins
+     * write. */
+    int (*target)(struct db *db, struct arena *a, const void *rec, struct target *t,
+                  struct error *err);
+    /* When the list statement's last filter is the caller's user id (NULL for admins), so
+     * that a list holds only what the caller may read. */
+    bool list_scoped;
+    bool searchable; /* lists take ?q= (a substring of the name) */
+    /* Runs after the row is written, in the same transaction; before is NULL on create. */
+    int (*after_write)(struct db *db, struct arena *a, const void *before, const void *after,
+                       struct error *err);
 };
 
 /* The rows every record's field table starts and ends with, in that order. */
@@ -76,27 +95,38 @@ struct entity {
     int64_t created_at; /* seconds since the epoch */                                              \
     int64_t updated_at
 
-/* The record with this id, allocated in a; NULL with ERR_NOT_FOUND (or a database error). */
+/* The record with this id, allocated in a, whoever asks; NULL with ERR_NOT_FOUND (or a
+ * database error). For the domain's own use: callers on behalf of a person use
+ * entity_read(). */
 void *entity_get(struct db *db, struct arena *a, const struct entity *e, int64_t id,
                  struct error *err);
 
+/* The operations below act for caller, after the access policy allowed it: refusals are
+ * ERR_UNAUTHENTICATED (401), ERR_FORBIDDEN (403) or ERR_NOT_FOUND (404). Every write is
+ * recorded in the audit log, in its own transaction. */
+
+void *entity_read(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                  int64_t id, struct error *err);
+
 /* One page: *items gets up to lq->limit records, *next the cursor of the next page or 0. */
-int entity_list(struct db *db, struct arena *a, const struct entity *e, const struct list_query *lq,
-                void ***items, size_t *n, int64_t *next, struct error *err);
+int entity_list(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                struct list_query *lq, void ***items, size_t *n, int64_t *next, struct error *err);
 
 /* Stores a decoded record; returns the stored record (with id, version, times). */
-void *entity_create(struct db *db, struct arena *a, const struct entity *e, const void *rec,
-                    struct error *err);
+void *entity_create(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                    const void *rec, struct error *err);
 
 /* Applies a decoded patch whose version must equal the stored one (else ERR_CONFLICT). */
-void *entity_update(struct db *db, struct arena *a, const struct entity *e, int64_t id,
-                    const void *patch, struct error *err);
+void *entity_update(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                    int64_t id, const void *patch, struct error *err);
 
 /* Deletes the record unless something depends on it (ERR_CONFLICT). */
-int entity_delete(struct db *db, struct arena *a, const struct entity *e, int64_t id,
-                  struct error *err);
+int entity_delete(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
+                  int64_t id, struct error *err);
 
-/* The field that holds the optimistic-concurrency version, as an int64. */
+/* The caller that the command line acts as: an admin named "cli". */
+extern const struct caller entity_cli_caller;
+
 int64_t entity_version(const struct entity *e, const void *rec);
 int64_t entity_id(const struct entity *e, const void *rec);
 

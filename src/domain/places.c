@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "domain/hours.h"
 
 #define NAME_MAX_CHARS 100
@@ -55,6 +56,7 @@ static const struct table building_table = {
     building_fields, sizeof(building_fields) / sizeof(struct field), sizeof(struct building)};
 
 const struct entity building_entity = {
+    .searchable = true,
     .name = "building",
     .plural = "buildings",
     .table = &building_table,
@@ -65,24 +67,20 @@ const struct entity building_entity = {
     .del = Q_BUILDING_DELETE,
     .dependants = Q_BUILDING_DEPENDANTS,
     .dependants_what = "stations",
+    .public_read = true, /* the map of the network is for everyone; only admins change it */
 };
 
 /* ---- stations ---- */
 
-static const struct table station_table;
-
-static int check_station(struct db *db, const void *rec, struct error *err)
+/* A station is governed by its operating organisation, and is its own station. */
+static int station_target(struct db *db, struct arena *a, const void *rec, struct target *t,
+                          struct error *err)
 {
-    (void)db;
     const struct station *s = rec;
-    /* Organisations arrive with their own tables; until then no id can name one. */
-    if (!fields_is_null(&station_table, s, "org_id"))
-        return error_field(err, ERR_RULE, "/org_id", "no organisation with id %lld",
-                           (long long)s->org_id);
-    if (s->contact_phone && strspn(s->contact_phone, "0123456789+- ()") != strlen(s->contact_phone))
-        return error_field(err, ERR_INVALID, "/contact_phone",
-                           "may hold only digits, spaces and + - ( )");
-    return 0;
+    t->station_id = s->id;
+    if (fields_is_null(station_entity.table, s, "org_id"))
+        return 0;
+    return target_add_org(db, a, s->org_id, t, err);
 }
 
 static const struct field station_fields[] = {
@@ -131,6 +129,7 @@ static const struct field station_fields[] = {
      .type = FT_TEXT,
      .flags = FF_NULLABLE,
      .max_chars = 30,
+     .charset = "0123456789+-() ",
      .offset = offsetof(struct station, contact_phone)},
     ENTITY_TRAILER_FIELDS(struct station),
 };
@@ -140,6 +139,7 @@ static const struct table station_table = {
 
 static const struct reference station_refs[] = {
     {"building_id", Q_BUILDING_GET, "building"},
+    {"org_id", Q_ORG_GET, "organisation"},
 };
 
 static const struct filter station_filters[] = {
@@ -148,6 +148,7 @@ static const struct filter station_filters[] = {
 };
 
 const struct entity station_entity = {
+    .searchable = true,
     .name = "station",
     .plural = "stations",
     .table = &station_table,
@@ -159,10 +160,13 @@ const struct entity station_entity = {
     .dependants = Q_STATION_DEPENDANTS,
     .dependants_what = "rooms",
     .refs = station_refs,
-    .nrefs = 1,
+    .nrefs = 2,
     .filters = station_filters,
     .nfilters = 2,
-    .check = check_station,
+    .public_read = true,
+    .write_roles = ROLE_BIT(ROLE_COMMITTEE_ADMIN),
+    .edit_roles = ROLE_BIT(ROLE_STATION_MANAGER), /* a manager runs the station, not its fate */
+    .target = station_target,
 };
 
 /* ---- rooms ---- */
@@ -199,6 +203,15 @@ static const struct field room_fields[] = {
 static const struct table room_table = {room_fields, sizeof(room_fields) / sizeof(struct field),
                                         sizeof(struct room)};
 
+/* A room is governed as its station is. */
+static int room_target(struct db *db, struct arena *a, const void *rec, struct target *t,
+                       struct error *err)
+{
+    const struct room *r = rec;
+    struct station *s = entity_get(db, a, &station_entity, r->station_id, err);
+    return s ? station_target(db, a, s, t, err) : -1;
+}
+
 static const struct reference room_refs[] = {
     {"station_id", Q_STATION_GET, "station"},
 };
@@ -210,6 +223,7 @@ static const struct filter room_filters[] = {
 };
 
 const struct entity room_entity = {
+    .searchable = true,
     .name = "room",
     .plural = "rooms",
     .table = &room_table,
@@ -224,4 +238,7 @@ const struct entity room_entity = {
     .nrefs = 1,
     .filters = room_filters,
     .nfilters = 3,
+    .public_read = true,
+    .write_roles = ROLE_BIT(ROLE_COMMITTEE_ADMIN) | ROLE_BIT(ROLE_STATION_MANAGER),
+    .target = room_target,
 };

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "api/exchange.h"
+#include "api/session.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "http/accesslog.h"
@@ -224,6 +225,41 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
+/* The rightmost address of X-Forwarded-For: the one our own proxy appended. */
+static const char *last_forwarded(struct arena *a, const char *xff)
+{
+    const char *comma = strrchr(xff, ',');
+    const char *s = comma ? comma + 1 : xff;
+    while (*s == ' ')
+        s++;
+    return arena_strndup(a, s, strcspn(s, " "));
+}
+
+/* Who is at the other end, and whether the request came over HTTPS: from the socket, or
+ * from the proxy's headers when the operator said to trust them (--trust-proxy). */
+static void fill_origin(struct MHD_Connection *con, struct request *rq)
+{
+    struct exchange *ex = &rq->ex;
+    char addr[INET6_ADDRSTRLEN] = "";
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info && info->client_addr) {
+        const struct sockaddr *sa = info->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr, sizeof(addr));
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr, sizeof(addr));
+    }
+    ex->client_address = arena_strdup(ex->arena, addr);
+    if (!rq->srv->cfg.trust_proxy)
+        return;
+    const char *xff = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-For");
+    const char *proto = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    if (xff && *xff)
+        ex->client_address = last_forwarded(ex->arena, xff);
+    ex->secure = proto && strcasecmp(proto, "https") == 0;
+}
+
 /* Fills the request side of the exchange from the connection. */
 static void fill_exchange(struct MHD_Connection *con, struct request *rq)
 {
@@ -232,6 +268,13 @@ static void fill_exchange(struct MHD_Connection *con, struct request *rq)
     ex->query = arena_alloc(ex->arena, sizeof(struct kv) * (size_t)(n > 0 ? n : 1));
     MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, collect_query, rq);
     ex->content_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
+    ex->csrf_header = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-CSRF-Token");
+    const char *auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization");
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
+        ex->bearer = auth + 7;
+    fill_origin(con, rq);
+    ex->cookie_token =
+        MHD_lookup_connection_value(con, MHD_COOKIE_KIND, session_cookie_name(ex->secure));
     ex->body = rq->body.data ? rq->body.data : "";
     ex->body_len = rq->body.len;
 }
@@ -265,7 +308,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *con, struct request *rq)
             return respond(con, rq, false);
         }
     }
-    route->handler(ex);
+    if (api_admit(ex, route) == 0)
+        route->handler(ex);
     if (ex->db)
         db_pool_release(rq->srv->pool, ex->db);
     ex->db = NULL;

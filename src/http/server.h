@@ -6,6 +6,7 @@
 #ifndef LOUYU_HTTP_SERVER_H
 #define LOUYU_HTTP_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -22,6 +23,7 @@ struct server_config {
     unsigned timeout_s;       /* an idle connection is closed after this */
     size_t max_body;          /* bytes; larger bodies get 413 */
     int access_log_fd;        /* one JSON line per request, or -1 */
+    bool trust_proxy;         /* believe X-Forwarded-For and X-Forwarded-Proto */
 };
 
 /* Starts serving; NULL with err filled (e.g. the address is taken). */

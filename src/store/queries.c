@@ -6,7 +6,9 @@
  *
  * List statements share one parameter layout, which store/rows.c binds:
  * ?1 the cursor (last id seen), then one parameter per filter in the order of
- * the resource's filter table, then the name pattern, then the limit.
+ * the resource's filter table, then (for scoped lists) the caller's user id,
+ * then the name pattern, then the limit. Records without a name take the
+ * pattern as "CAST(?n AS TEXT) IS NULL" (the API never sends one for them).
  */
 #include "store/queries.h"
 
@@ -23,6 +25,30 @@
 
 #define ROOM_COLS   "station_id, name, kind, capacity, bookable"
 #define ROOM_SELECT "SELECT id, " ROOM_COLS ", version, created_at, updated_at FROM rooms"
+
+#define ORG_COLS "parent_id, name, kind, building_id, managed, contact_name, contact_phone"
+#define ORG_SELECT                                                                                 \
+    "SELECT id, parent_id, path, name, kind, building_id, managed, contact_name, contact_phone, "  \
+    "version, created_at, updated_at FROM orgs"
+
+#define PARTNERSHIP_SELECT                                                                         \
+    "SELECT id, partner_id, committee_id, version, created_at, updated_at FROM partnerships"
+#define USER_SELECT                                                                                \
+    "SELECT id, username, display_name, disabled, version, created_at, updated_at FROM users"
+#define GRANT_SELECT                                                                               \
+    "SELECT id, user_id, role, org_id, station_id, version, created_at, updated_at FROM grants"
+#define AUDIT_SELECT                                                                               \
+    "SELECT id, at, user_id, username, entity, entity_id, action, org_id, changes FROM audit"
+
+/* Scoped lists take the caller's user id as their last filter (NULL for an admin): a row
+ * is listed when one of the caller's organisation-bound grants holds its organisation in
+ * its subtree, or holds a committee that the organisation is a partner of. */
+#define IN_SCOPE(n, org_id)                                                                        \
+    "(CAST(?" #n " AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM grants g "                          \
+    "JOIN orgs gr ON gr.id = g.org_id JOIN orgs t ON t.id = " org_id " WHERE g.user_id = ?" #n     \
+    " AND (t.path LIKE gr.path || '%' OR EXISTS (SELECT 1 FROM partnerships p "                    \
+    "JOIN orgs c ON c.id = p.committee_id WHERE p.partner_id = t.id "                              \
+    "AND c.path LIKE gr.path || '%'))))"
 
 /* Case-insensitive substring match of a pattern built by store/rows.c.
  * An optional filter is written "(CAST(?n AS type) IS NULL OR ...)": PostgreSQL infers a
@@ -76,6 +102,116 @@ static const char *const sql[Q__MAX] = {
     [Q_ROOM_DELETE] = "DELETE FROM rooms WHERE id = ?1",
     /* Rooms have no dependants until bookings exist; the statement keeps the shape. */
     [Q_ROOM_DEPENDANTS] = "SELECT 0 WHERE CAST(?1 AS BIGINT) IS NOT NULL",
+
+    [Q_ORG_GET] = ORG_SELECT " WHERE id = ?1",
+    [Q_ORG_LIST] =
+        ORG_SELECT " o WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR parent_id = ?2) "
+                   "AND (CAST(?3 AS BIGINT) IS NULL OR path LIKE "
+                   "(SELECT w.path FROM orgs w WHERE w.id = ?3) || '%') "
+                   "AND (CAST(?4 AS TEXT) IS NULL OR kind = ?4) "
+                   "AND (CAST(?5 AS BIGINT) IS NULL OR building_id = ?5) "
+                   "AND " IN_SCOPE(6, "o.id") " AND " NAME_MATCHES(7) " ORDER BY id LIMIT ?8",
+    /* The path is set by Q_ORG_SET_PATH once the id is known. */
+    [Q_ORG_INSERT] = "INSERT INTO orgs (" ORG_COLS ", path, version, created_at, updated_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '/', 1, ?8, ?8) RETURNING id",
+    [Q_ORG_UPDATE] = "UPDATE orgs SET parent_id = ?1, name = ?2, kind = ?3, building_id = ?4, "
+                     "managed = ?5, contact_name = ?6, contact_phone = ?7, version = version + 1, "
+                     "updated_at = ?8 WHERE id = ?9 AND version = ?10",
+    [Q_ORG_DELETE] = "DELETE FROM orgs WHERE id = ?1",
+    [Q_ORG_DEPENDANTS] = "SELECT (SELECT count(*) FROM orgs WHERE parent_id = ?1) + "
+                         "(SELECT count(*) FROM stations WHERE org_id = ?1) + "
+                         "(SELECT count(*) FROM grants WHERE org_id = ?1) + "
+                         "(SELECT count(*) FROM partnerships WHERE partner_id = ?1 "
+                         "OR committee_id = ?1)",
+    [Q_ORG_SET_PATH] = "UPDATE orgs SET path = ?1 WHERE id = ?2",
+    /* ?3 is the old path of the moved organisation, ?2 its length, ?1 the new path. */
+    [Q_ORG_MOVE_SUBTREE] = "UPDATE orgs SET path = ?1 || substr(path, ?2 + 1) "
+                           "WHERE substr(path, 1, ?2) = ?3",
+    [Q_ORG_SCOPE_PATHS] = "SELECT path FROM orgs WHERE id = ?1 UNION ALL "
+                          "SELECT c.path FROM partnerships p JOIN orgs c ON c.id = p.committee_id "
+                          "WHERE p.partner_id = ?1",
+
+    [Q_PARTNERSHIP_GET] = PARTNERSHIP_SELECT " WHERE id = ?1",
+    [Q_PARTNERSHIP_LIST] = PARTNERSHIP_SELECT
+    " ps WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR partner_id = ?2) "
+    "AND (CAST(?3 AS BIGINT) IS NULL OR committee_id = ?3) AND " IN_SCOPE(
+        4, "ps.committee_id") " AND CAST(?5 AS TEXT) IS NULL ORDER BY id LIMIT ?6",
+    [Q_PARTNERSHIP_INSERT] = "INSERT INTO partnerships (partner_id, committee_id, version, "
+                             "created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?3) RETURNING id",
+    [Q_PARTNERSHIP_UPDATE] =
+        "UPDATE partnerships SET partner_id = ?1, committee_id = ?2, "
+        "version = version + 1, updated_at = ?3 WHERE id = ?4 AND version = ?5",
+    [Q_PARTNERSHIP_DELETE] = "DELETE FROM partnerships WHERE id = ?1",
+    [Q_PARTNERSHIP_DEPENDANTS] = "SELECT 0 WHERE CAST(?1 AS BIGINT) IS NOT NULL",
+
+    [Q_USER_GET] = USER_SELECT " WHERE id = ?1",
+    [Q_USER_LIST] = USER_SELECT " WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR disabled = ?2) "
+                                "AND (CAST(?3 AS TEXT) IS NULL OR lower(username) LIKE lower(?3) "
+                                "ESCAPE '\\' OR lower(display_name) LIKE lower(?3) ESCAPE '\\') "
+                                "ORDER BY id LIMIT ?4",
+    [Q_USER_INSERT] =
+        "INSERT INTO users (username, display_name, disabled, password_hash, version, "
+        "created_at, updated_at) VALUES (?1, ?2, ?3, ?5, 1, ?4, ?4) RETURNING id",
+    [Q_USER_UPDATE] = "UPDATE users SET username = ?1, display_name = ?2, disabled = ?3, "
+                      "version = version + 1, updated_at = ?4 WHERE id = ?5 AND version = ?6",
+    [Q_USER_DELETE] = "DELETE FROM users WHERE id = ?1",
+    [Q_USER_DEPENDANTS] = "SELECT count(*) FROM grants WHERE user_id = ?1",
+    [Q_USER_BY_NAME] = "SELECT id FROM users WHERE username = ?1",
+    [Q_USER_CREDENTIALS] = "SELECT id, password_hash FROM users WHERE username = ?1 "
+                           "AND disabled = 0",
+    [Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?1, version = version + 1, "
+                            "updated_at = ?2 WHERE id = ?3",
+
+    [Q_GRANT_GET] = GRANT_SELECT " WHERE id = ?1",
+    [Q_GRANT_LIST] = GRANT_SELECT " WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2) "
+                                  "AND (CAST(?3 AS BIGINT) IS NULL OR org_id = ?3) "
+                                  "AND CAST(?4 AS TEXT) IS NULL ORDER BY id LIMIT ?5",
+    [Q_GRANT_INSERT] =
+        "INSERT INTO grants (user_id, role, org_id, station_id, version, created_at, "
+        "updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5) RETURNING id",
+    [Q_GRANT_UPDATE] = "UPDATE grants SET user_id = ?1, role = ?2, org_id = ?3, station_id = ?4, "
+                       "version = version + 1, updated_at = ?5 WHERE id = ?6 AND version = ?7",
+    [Q_GRANT_DELETE] = "DELETE FROM grants WHERE id = ?1",
+    [Q_GRANT_DEPENDANTS] = "SELECT 0 WHERE CAST(?1 AS BIGINT) IS NOT NULL",
+    [Q_GRANT_DUPLICATE] = "SELECT 1 FROM grants WHERE user_id = ?1 AND role = ?2 "
+                          "AND COALESCE(org_id, 0) = ?3 AND COALESCE(station_id, 0) = ?4 "
+                          "AND id <> ?5",
+    [Q_GRANTS_OF_USER] = "SELECT g.role, g.org_id, o.path, g.station_id FROM grants g "
+                         "LEFT JOIN orgs o ON o.id = g.org_id WHERE g.user_id = ?1 ORDER BY g.id",
+
+    [Q_SESSION_INSERT] = "INSERT INTO sessions (token_hash, csrf_token, user_id, created_at, "
+                         "seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5) RETURNING id",
+    [Q_SESSION_FIND] = "SELECT s.id, s.user_id, u.username, s.csrf_token, s.seen_at, s.expires_at, "
+                       "u.disabled FROM sessions s JOIN users u ON u.id = s.user_id "
+                       "WHERE s.token_hash = ?1",
+    [Q_SESSION_TOUCH] = "UPDATE sessions SET seen_at = ?1 WHERE id = ?2",
+    [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
+    [Q_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+    [Q_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1 OR seen_at < ?2",
+    [Q_SIGNIN_FAILURES] = "SELECT failures FROM signin_failures WHERE key = ?1 "
+                          "AND window_start >= ?2",
+    /* ?2 now, ?3 the start of the current window: an older count starts afresh. */
+    [Q_SIGNIN_FAILURE_ADD] =
+        "INSERT INTO signin_failures (key, window_start, failures) VALUES (?1, ?2, 1) "
+        "ON CONFLICT (key) DO UPDATE SET "
+        "failures = CASE WHEN signin_failures.window_start < ?3 THEN 1 "
+        "ELSE signin_failures.failures + 1 END, "
+        "window_start = CASE WHEN signin_failures.window_start < ?3 THEN ?2 "
+        "ELSE signin_failures.window_start END",
+    [Q_SIGNIN_FAILURE_CLEAR] = "DELETE FROM signin_failures WHERE key = ?1",
+
+    [Q_AUDIT_INSERT] = "INSERT INTO audit (at, user_id, username, entity, entity_id, action, "
+                       "org_id, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_AUDIT_GET] = AUDIT_SELECT " WHERE id = ?1",
+    [Q_AUDIT_LIST] =
+        AUDIT_SELECT " a WHERE id > ?1 AND (CAST(?2 AS TEXT) IS NULL OR entity = ?2) "
+                     "AND (CAST(?3 AS BIGINT) IS NULL OR entity_id = ?3) "
+                     "AND (CAST(?4 AS BIGINT) IS NULL OR user_id = ?4) "
+                     "AND (CAST(?5 AS TEXT) IS NULL OR action = ?5) "
+                     "AND (CAST(?6 AS BIGINT) IS NULL OR org_id = ?6) "
+                     "AND (CAST(?7 AS BIGINT) IS NULL OR (a.org_id IS NOT NULL AND " IN_SCOPE(
+                         7, "a.org_id") ")) AND CAST(?8 AS TEXT) IS NULL "
+                                        "ORDER BY id LIMIT ?9",
 };
 
 const char *query_sql(enum query q)

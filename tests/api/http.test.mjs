@@ -49,8 +49,10 @@ function assertProblemRaw(res, status) {
   assert.equal(typeof p.detail, 'string');
 }
 
+// Raw requests act as the shared server's admin, like srv.request() does.
+const bearer = () => (srv && srv.token ? `Authorization: Bearer ${srv.token}\r\n` : '');
 const post = (path, length, extra = '') =>
-  `POST ${path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n${extra}` +
+  `POST ${path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n${bearer()}${extra}` +
   (length === null ? '' : `Content-Length: ${length}\r\n`) + '\r\n';
 
 // Like rawRequest, but a server that hangs up while we still write (EPIPE,
@@ -406,7 +408,8 @@ test('SIGTERM: requests in flight are finished, exit 0, the database is intact',
   // A first, complete request on the connection proves the server has it.
   sock.write('GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n');
   await waitFor(() => answer.includes('{"status":"ok"}'), 'the first answer');
-  sock.write(post('/api/v1/buildings', json.length, 'Connection: close\r\n'));
+  sock.write(post('/api/v1/buildings', json.length, `Authorization: Bearer ${s.token}\r\nConnection: close\r\n`)
+    .replace(bearer(), ''));
   sock.write(json.subarray(0, 10));
   await new Promise((r) => setTimeout(r, 300));
 

@@ -17,6 +17,7 @@ export function louyu(args, opts = {}) {
 // When set (a base URL such as postgresql://louyu:louyu@127.0.0.1:5433, as printed by
 // scripts/pg-test-server), every fresh database is a new PostgreSQL database there.
 export const PG = process.env.LOUYU_TEST_PG || '';
+export const DEMO_PASSWORD = 'louyu-demo';
 let pgCounter = 0;
 
 // Runs SQL against the PostgreSQL server's maintenance database.
@@ -40,6 +41,12 @@ export function freshDb({ demo = true } = {}) {
   }
   const r = louyu([demo ? 'demo' : 'init', '--db', db]);
   if (r.status !== 0) throw new Error(`louyu ${demo ? 'demo' : 'init'} failed: ${r.stderr}`);
+  if (!demo) {
+    // Every test database has an admin with the demo password, as the demo does.
+    const u = louyu(['user', 'add', 'admin', '--role', 'admin', '--db', db],
+      { env: { ...process.env, LOUYU_PASSWORD: DEMO_PASSWORD } });
+    if (u.status !== 0) throw new Error(`louyu user add failed: ${u.stderr}`);
+  }
   return {
     db,
     dir,
@@ -50,9 +57,24 @@ export function freshDb({ demo = true } = {}) {
   };
 }
 
+// Signs in over HTTP; resolves with the session answer ({token, csrf_token, user, ...})
+// and the cookie, or throws.
+export async function signIn(url, username, password = DEMO_PASSWORD) {
+  const res = await fetch(`${url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`sign-in as ${username}: ${res.status} ${JSON.stringify(body)}`);
+  return { ...body, cookie: (res.headers.get('set-cookie') || '').split(';')[0] };
+}
+
 // Starts `louyu serve` and resolves once it listens. The returned server has
 // url, request(), stop() (SIGTERM, resolves with the exit code) and logs().
-export async function startServer({ demo = true, db, args = [] } = {}) {
+// It signs in as 'as' (a demo user; default the admin, null for nobody), and request()
+// sends that session's bearer token.
+export async function startServer({ demo = true, db, args = [], as = 'admin' } = {}) {
   const fresh = db ? null : freshDb({ demo });
   const dbPath = db || fresh.db;
   const child = spawn(BIN, ['serve', '--db', dbPath, '--listen', '127.0.0.1:0', ...args], {
@@ -72,15 +94,23 @@ export async function startServer({ demo = true, db, args = [] } = {}) {
     exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`louyu exited ${code}: ${stderr}`)); });
   });
   const url = `http://127.0.0.1:${port}`;
+  const session = as ? await signIn(url, as) : null;
   return {
     url,
     port,
     db: dbPath,
     child,
+    session,
+    token: session ? session.token : null,
     logs: () => ({ stdout, stderr }),
-    // fetch relative to the server; a plain object body is sent as JSON.
+    // fetch relative to the server; a plain object body is sent as JSON. Requests carry
+    // the signed-in user's bearer token unless headers.authorization is given ('' for
+    // none: an anonymous request).
     async request(method, path, body, headers = {}) {
       const init = { method, headers: { ...headers } };
+      const auth = Object.keys(init.headers).find((h) => h.toLowerCase() === 'authorization');
+      if (auth === undefined && session) init.headers.authorization = `Bearer ${session.token}`;
+      else if (auth !== undefined && !init.headers[auth]) delete init.headers[auth];
       if (body !== undefined) {
         init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
         if (!Object.keys(init.headers).some((h) => h.toLowerCase() === 'content-type'))

@@ -52,7 +52,7 @@ test('an idle connection is closed after --timeout', async () => {
 });
 
 test('connections from one address are capped by --max-per-ip', async () => {
-  const srv = await startServer({ args: ['--max-per-ip', '2'] });
+  const srv = await startServer({ args: ['--max-per-ip', '2'], as: null });
   try {
     const a = await connect(srv.port);
     const b = await connect(srv.port);
@@ -71,7 +71,7 @@ test('connections from one address are capped by --max-per-ip', async () => {
 });
 
 test('connections in total are capped by --max-connections', async () => {
-  const srv = await startServer({ args: ['--max-connections', '3', '--threads', '1'] });
+  const srv = await startServer({ args: ['--max-connections', '3', '--threads', '1'], as: null });
   try {
     const open = [];
     for (let i = 0; i < 3; i++) open.push(await connect(srv.port));

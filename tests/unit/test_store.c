@@ -56,17 +56,19 @@ static void test_lifecycle(struct db *db, struct arena *a)
 {
     struct error err;
     error_init(&err, a);
-    CHECK(demo_load(db, a, &err) == 0);
-    CHECK(demo_load(db, a, &err) != 0 && err.kind == ERR_CONFLICT);
+    CHECK(demo_load(db, a, DEMO_PASSWORD, &err) == 0);
+    CHECK(demo_load(db, a, DEMO_PASSWORD, &err) != 0 && err.kind == ERR_CONFLICT);
 
     error_init(&err, a);
-    struct room *r = entity_create(db, a, &room_entity, room_named(a, 1, "100%_\\'x", 8), &err);
+    struct room *r = entity_create(db, a, &entity_cli_caller, &room_entity,
+                                   room_named(a, 1, "100%_\\'x", 8), &err);
     CHECK(r != NULL && r->version == 1 && r->created_at > 0);
     CHECK(r && strcmp(r->name, "100%_\\'x") == 0);
 
     /* A room in a station that does not exist: refused, naming the field. */
     error_init(&err, a);
-    CHECK(entity_create(db, a, &room_entity, room_named(a, 999, "x", 1), &err) == NULL);
+    CHECK(entity_create(db, a, &entity_cli_caller, &room_entity, room_named(a, 999, "x", 1),
+                        &err) == NULL);
     CHECK(err.kind == ERR_RULE && err.nfields == 1);
     CHECK_STR(err.fields[0].pointer, "/station_id");
 
@@ -74,23 +76,25 @@ static void test_lifecycle(struct db *db, struct arena *a)
     struct room patch = {.version = 1, .capacity = 9};
     patch.rec.set = (uint64_t)1 << (size_t)fields_find(room_entity.table, "capacity");
     error_init(&err, a);
-    struct room *u = entity_update(db, a, &room_entity, r->id, &patch, &err);
+    struct room *u = entity_update(db, a, &entity_cli_caller, &room_entity, r->id, &patch, &err);
     CHECK(u && u->version == 2 && u->capacity == 9);
     CHECK(u && strcmp(u->name, r->name) == 0);
     error_init(&err, a);
-    CHECK(entity_update(db, a, &room_entity, r->id, &patch, &err) == NULL);
+    CHECK(entity_update(db, a, &entity_cli_caller, &room_entity, r->id, &patch, &err) == NULL);
     CHECK(err.kind == ERR_CONFLICT);
     error_init(&err, a);
-    CHECK(entity_update(db, a, &room_entity, 4242, &patch, &err) == NULL);
+    CHECK(entity_update(db, a, &entity_cli_caller, &room_entity, 4242, &patch, &err) == NULL);
     CHECK(err.kind == ERR_NOT_FOUND);
 
     /* Dependants block deletes; a leaf goes. */
     error_init(&err, a);
-    CHECK(entity_delete(db, a, &station_entity, 1, &err) != 0 && err.kind == ERR_CONFLICT);
+    CHECK(entity_delete(db, a, &entity_cli_caller, &station_entity, 1, &err) != 0 &&
+          err.kind == ERR_CONFLICT);
     error_init(&err, a);
-    CHECK(entity_delete(db, a, &building_entity, 1, &err) != 0 && err.kind == ERR_CONFLICT);
+    CHECK(entity_delete(db, a, &entity_cli_caller, &building_entity, 1, &err) != 0 &&
+          err.kind == ERR_CONFLICT);
     error_init(&err, a);
-    CHECK(entity_delete(db, a, &room_entity, r->id, &err) == 0);
+    CHECK(entity_delete(db, a, &entity_cli_caller, &room_entity, r->id, &err) == 0);
     CHECK(entity_get(db, a, &room_entity, r->id, &err) == NULL && err.kind == ERR_NOT_FOUND);
 }
 
@@ -105,7 +109,8 @@ static void test_listing(struct db *db, struct arena *a)
     size_t n;
     int64_t next;
     do {
-        CHECK(entity_list(db, a, &building_entity, &lq, &items, &n, &next, &err) == 0);
+        CHECK(entity_list(db, a, &entity_cli_caller, &building_entity, &lq, &items, &n, &next,
+                          &err) == 0);
         total += n;
         pages++;
         lq.after = next;
@@ -113,17 +118,20 @@ static void test_listing(struct db *db, struct arena *a)
     CHECK(total == 9 && pages == 5);
 
     struct list_query q = {.limit = 50, .name_contains = "盈"};
-    CHECK(entity_list(db, a, &building_entity, &q, &items, &n, &next, &err) == 0);
+    CHECK(entity_list(db, a, &entity_cli_caller, &building_entity, &q, &items, &n, &next, &err) ==
+          0);
     CHECK(n == 5);
     q.name_contains = "%";
-    CHECK(entity_list(db, a, &building_entity, &q, &items, &n, &next, &err) == 0);
+    CHECK(entity_list(db, a, &entity_cli_caller, &building_entity, &q, &items, &n, &next, &err) ==
+          0);
     CHECK(n == 0);
 
     struct list_query rooms = {.limit = 50, .nfilters = 3};
     rooms.filters[0] = (struct filter_value){.present = true, .type = FT_REF, .i = 1};
     rooms.filters[1] = (struct filter_value){.type = FT_ENUM};
     rooms.filters[2] = (struct filter_value){.present = true, .type = FT_INT, .i = 10};
-    CHECK(entity_list(db, a, &room_entity, &rooms, &items, &n, &next, &err) == 0);
+    CHECK(entity_list(db, a, &entity_cli_caller, &room_entity, &rooms, &items, &n, &next, &err) ==
+          0);
     CHECK(n == 2); /* the classroom (60) and the meeting room (30), not the talk room (6) */
 }
 

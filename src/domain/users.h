@@ -1,0 +1,60 @@
+/* People who sign in, the roles they are granted, and their sessions. */
+#ifndef LOUYU_DOMAIN_USERS_H
+#define LOUYU_DOMAIN_USERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/entity.h"
+
+struct user {
+    ENTITY_HEAD;
+    char *username;
+    char *display_name; /* nullable */
+    bool disabled;      /* a disabled user cannot sign in, and its sessions stop working */
+    ENTITY_TAIL;
+};
+
+struct grant_rec {
+    ENTITY_HEAD;
+    int64_t user_id;
+    char *role;         /* one of role_names */
+    int64_t org_id;     /* nullable; required for organisation-bound roles */
+    int64_t station_id; /* nullable; required for station_manager */
+    ENTITY_TAIL;
+};
+
+extern const struct entity user_entity;
+extern const struct entity grant_entity;
+
+#define PASSWORD_MIN_CHARS 8
+#define PASSWORD_MAX_BYTES 128
+
+/* Creates a user with this password (hashed here, before the transaction). */
+struct user *user_add(struct db *db, struct arena *a, const struct caller *c, const char *username,
+                      const char *display_name, const char *password, struct error *err);
+
+/* Sets a new password and ends the user's sessions. */
+int user_set_password(struct db *db, struct arena *a, const struct caller *c, int64_t user_id,
+                      const char *password, struct error *err);
+
+/* The user with this username; NULL with ERR_NOT_FOUND. */
+struct user *user_find(struct db *db, struct arena *a, const char *username, struct error *err);
+
+/* The grants of a user, with their organisations' paths, into c. */
+int user_load_grants(struct db *db, struct arena *a, int64_t user_id, struct caller *c,
+                     struct error *err);
+
+/* Checks a new password against the rules; NULL when acceptable, else the reason. */
+const char *password_problem(const char *password);
+
+/* Argon2id (libsodium), at least OWASP's minimum: 19 MiB of memory, 2 passes. At most a
+ * few hashes run at once (the rest wait), so a flood of sign-ins cannot take every
+ * worker thread. */
+int password_hash(const char *password, char out[128]);
+
+/* True when password matches hash. A NULL hash (no such user) is checked against a hash
+ * of nothing, so that the answer takes as long, and is false. */
+bool password_verify(const char *hash, const char *password);
+
+#endif
