@@ -42,5 +42,6 @@ void test_hours(void);
 void test_router(void);
 void test_store(void);
 void test_redact(void);
+void test_access(void);
 
 #endif
