@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { PG, startServer, freshDb, louyu } from './lib.mjs';
+import { PG, startServer, freshDb, louyu, signIn } from './lib.mjs';
 
 const skip = PG ? false : 'the suite is running on SQLite (see tests/run-api)';
 const root = new URL('../..', import.meta.url).pathname;
@@ -135,9 +135,22 @@ http { access_log off; client_body_temp_path ${dir}; proxy_temp_path ${dir}; inc
   const front = `http://127.0.0.1:${port}`;
   try {
     await until('nginx answers', async () => { try { return (await fetch(front + '/healthz')).ok; } catch { return false; } });
+    // A session made through the front door works on both servers, and through the front
+    // door whichever server answers.
+    const session = await signIn(front, 'admin');
+    const auth = { authorization: `Bearer ${session.token}` };
+    for (const s of [a, b]) {
+      const me = await s.request('GET', '/api/v1/session', undefined, auth);
+      assert.equal(me.status, 200, me.text);
+      assert.equal(me.json.user.username, 'admin');
+    }
+    for (let i = 0; i < 6; i++) {
+      const viaCookie = await fetch(front + '/api/v1/session', { headers: { cookie: session.cookie } });
+      assert.equal(viaCookie.status, 200);
+    }
     // Written through the front door, the building is there on both servers.
     const made = await fetch(front + '/api/v1/buildings', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST', headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ name: '前门', address: 'nginx', latitude: 23.12, longitude: 113.32 }),
     });
     assert.equal(made.status, 201);
@@ -148,8 +161,10 @@ http { access_log off; client_body_temp_path ${dir}; proxy_temp_path ${dir}; inc
     assert.equal(onA.status, 200);
     assert.equal((await b.request('GET', `/api/v1/buildings/${id}`)).json.floors, 12);
     assert.equal((await b.request('PATCH', `/api/v1/buildings/${id}`, { version: 1, floors: 13 })).status, 409);
-    // nginx spreads requests over both servers.
+    // nginx spreads requests over both servers; signing out on one ends the session on both.
     for (let i = 0; i < 20; i++) assert.equal((await fetch(front + `/api/v1/buildings/${id}`)).status, 200);
+    assert.equal((await a.request('DELETE', '/api/v1/session', undefined, auth)).status, 204);
+    assert.equal((await b.request('GET', '/api/v1/session', undefined, auth)).status, 401);
     const served = (s) => s.logs().stdout.split('\n').filter((l) => l.includes(`/api/v1/buildings/${id}`)).length;
     assert.ok(served(a) > 1 && served(b) > 1, `a served ${served(a)}, b served ${served(b)}`);
   } finally {
