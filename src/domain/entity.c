@@ -234,6 +234,45 @@ static int update(struct db *db, const struct entity *e, int64_t id, const void 
     return db_changes(st) == 1 ? 0 : stale(e, version + 1, version, err);
 }
 
+/* Where rec is placed: the target it would have as a new record (its organisation, its
+ * parent, its station), which is what creating it there needs. */
+static int placement(struct db *db, struct arena *a, const struct entity *e, const void *rec,
+                     struct target *t, struct error *err)
+{
+    memset(t, 0, sizeof(*t));
+    if (e->target == NULL)
+        return 0;
+    void *copy = arena_alloc(a, e->table->size);
+    memcpy(copy, rec, e->table->size);
+    *FIELD_PTR(copy, field_named(e->table, "id"), int64_t) = 0;
+    return e->target(db, a, copy, t, err);
+}
+
+static bool same_target(const struct target *x, const struct target *y)
+{
+    if (x->station_id != y->station_id || x->npaths != y->npaths)
+        return false;
+    for (size_t i = 0; i < x->npaths; i++)
+        if (strcmp(x->paths[i], y->paths[i]) != 0)
+            return false;
+    return true;
+}
+
+/* Moving a record elsewhere (another organisation, parent or station) takes the right to
+ * create it there, not only to edit it here. */
+static int may_move(struct db *db, struct write *w, const void *before, const void *now,
+                    struct error *err)
+{
+    struct target was, to;
+    if (placement(db, w->a, w->e, before, &was, err) != 0 ||
+        placement(db, w->a, w->e, now, &to, err) != 0)
+        return -1;
+    if (same_target(&was, &to))
+        return 0;
+    enum verdict v = policy_decide(w->c, w->e, ACT_CREATE, &to);
+    return policy_refuse(v == DENY_HIDDEN ? DENY : v, w->e, w->id, err);
+}
+
 static int update_txn(struct db *db, void *ctx, struct error *err)
 {
     struct write *w = ctx;
@@ -248,7 +287,7 @@ static int update_txn(struct db *db, void *ctx, struct error *err)
     memcpy(before, rec, w->e->table->size);
     fields_overlay(w->e->table, rec, w->rec);
     /* The changed record must still be the caller's to change (no moving it out of reach). */
-    if (check_all(db, w->a, w->e, rec, err) != 0 ||
+    if (check_all(db, w->a, w->e, rec, err) != 0 || may_move(db, w, before, rec, err) != 0 ||
         allowed(db, w->a, w->c, w->e, ACT_UPDATE, rec, w->id, &t, err) != 0 ||
         update(db, w->e, w->id, rec, have, err) != 0)
         return -1;

@@ -129,3 +129,30 @@ test('louyu user: add, grant, list, revoke, passwd; the new user signs in', asyn
     fresh.cleanup();
   }
 });
+
+test('moving a record out of reach takes the right to create it there', async () => {
+  const xita = await startServer({ db: srv.db, as: 'xita' });
+  const manager = await startServer({ db: srv.db, as: 'xita_station' });
+  try {
+    const branch = await create({ name: '可移动支部', kind: 'branch', parent_id: 3 });
+    // xita edits its branch, but cannot hand it to the R&F committee (another subtree).
+    const rename = await xita.request('PATCH', `/api/v1/orgs/${branch.id}`, { version: 1, contact_name: '张' });
+    assert.equal(rename.status, 200, rename.text);
+    const away = await xita.request('PATCH', `/api/v1/orgs/${branch.id}`, { version: 2, parent_id: 6 });
+    assert.equal(away.status, 403, away.text);
+    assert.equal((await get(branch.id)).parent_id, 3);
+    // A station manager edits the station but cannot give it to another organisation.
+    const station = (await manager.request('GET', '/api/v1/stations/1')).json;
+    const edit = await manager.request('PATCH', '/api/v1/stations/1', { version: station.version, contact_phone: '020-1234' });
+    assert.equal(edit.status, 200, edit.text);
+    const give = await manager.request('PATCH', '/api/v1/stations/1', { version: edit.json.version, org_id: 6 });
+    assert.equal(give.status, 403, give.text);
+    // Nor move a room into a station it does not manage.
+    const room = (await manager.request('GET', '/api/v1/rooms/1')).json;
+    const moveRoom = await manager.request('PATCH', '/api/v1/rooms/1', { version: room.version, station_id: 2 });
+    assert.equal(moveRoom.status, 403, moveRoom.text);
+  } finally {
+    assert.equal((await xita.stop()).code, 0);
+    assert.equal((await manager.stop()).code, 0);
+  }
+});
