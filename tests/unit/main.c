@@ -10,7 +10,7 @@ static const struct {
     {"arena", test_arena},     {"buf", test_buf},       {"utf8", test_utf8},
     {"timefmt", test_timefmt}, {"jsonw", test_jsonw},   {"fields", test_fields},
     {"hours", test_hours},     {"router", test_router}, {"store", test_store},
-    {"redact", test_redact},   {"access", test_access},
+    {"redact", test_redact},   {"access", test_access}, {"membership", test_membership},
 };
 
 int main(void)

@@ -43,5 +43,6 @@ void test_router(void);
 void test_store(void);
 void test_redact(void);
 void test_access(void);
+void test_membership(void);
 
 #endif
