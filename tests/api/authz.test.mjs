@@ -1,0 +1,461 @@
+// The authorization matrix: every route of `louyu routes` × every kind of caller, with
+// the status a representative request must get, plus the scoping of lists.
+//
+// The callers (demo users, see src/domain/demo.c):
+//   anonymous     no session
+//   admin         everything
+//   xita          committee_admin of 西塔楼宇党委 (org 3): this subtree (orgs 3, 4, partner 5,
+//                 station 1 and its rooms 1–3)
+//   fuli          committee_admin of 富力物业党委 (org 6): another subtree
+//   xita_station  station_manager of the West Tower station (station 1)
+//   zhongke       branch_secretary of 中科科创 (org 4, below org 3)
+//   member        member of org 4
+// Targets are chosen inside the West Tower subtree, so that the roles differ.
+//
+// Every role runs against its own server with a fresh demo database (in parallel), so a
+// write by one role never changes what another role's row means. Writes send valid
+// bodies (the status reflects access, not validation); deletes and updates that would
+// spoil later rows act on throwaway records that the admin creates first.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, signIn, louyu, DEMO_PASSWORD } from './lib.mjs';
+
+const ROLES = ['anonymous', 'admin', 'xita', 'fuli', 'xita_station', 'zhongke', 'member'];
+
+// Expected statuses in the order of ROLES.
+const S = (anonymous, admin, xita, fuli, xita_station, zhongke, member) =>
+  ({ anonymous, admin, xita, fuli, xita_station, zhongke, member });
+const ALL = (s) => S(s, s, s, s, s, s, s);
+const SIGNED_IN = (s) => S(401, s, s, s, s, s, s);
+const ADMIN_ONLY = (s) => S(401, s, 403, 403, 403, 403, 403);
+
+let uniq = 0;
+const n = () => `${process.pid}_${++uniq}`;
+
+// What the admin makes before a row runs (the admin's own session, on the role's server).
+const make = {
+  async record(adm, kind, body) {
+    const r = await adm.request('POST', `/api/v1/${kind}`, body);
+    assert.equal(r.status, 201, `setup: POST /api/v1/${kind}: ${r.text}`);
+    return r.json;
+  },
+  async version(adm, path) {
+    const r = await adm.request('GET', path);
+    assert.equal(r.status, 200, `setup: GET ${path}: ${r.text}`);
+    return r.json.version;
+  },
+  building: (adm) => make.record(adm, 'buildings',
+    { name: `临时大厦${n()}`, address: '珠江新城临时路1号', latitude: 23.12, longitude: 113.32 }),
+  station: (adm) => make.record(adm, 'stations',
+    { building_id: 1, name: `临时服务站${n()}`, area_m2: 80, org_id: 3 }),
+  room: (adm) => make.record(adm, 'rooms',
+    { station_id: 1, name: `临时房间${n()}`, kind: 'talk_room', capacity: 4 }),
+  org: (adm, parent_id) => make.record(adm, 'orgs', { parent_id, name: `临时支部${n()}`, kind: 'branch' }),
+  partner: (adm) => make.record(adm, 'orgs', { name: `临时共建单位${n()}`, kind: 'partner', managed: 'partner' }),
+  async partnership(adm) {
+    const p = await make.partner(adm);
+    return make.record(adm, 'partnerships', { partner_id: p.id, committee_id: 3 });
+  },
+  user: (adm) => make.record(adm, 'users', { username: `tmp_${n()}`, password: 'temp-pass-123' }),
+  async grant(adm) {
+    const u = await make.user(adm);
+    return make.record(adm, 'grants', { user_id: u.id, role: 'member', org_id: 4 });
+  },
+};
+
+// One row per route: the expected status per role and the representative request.
+// request(ctx) gives { path, body?, token? } (token overrides the role's own session);
+// setup(admin, role) runs first and gives ctx.
+const MATRIX = {
+  'GET /healthz': { expect: ALL(200), request: () => ({ path: '/healthz' }) },
+  'GET /readyz': { expect: ALL(200), request: () => ({ path: '/readyz' }) },
+  'GET /api/v1/openapi.yaml': { expect: ALL(200), request: () => ({ path: '/api/v1/openapi.yaml' }) },
+
+  // Signing in needs no session (and no CSRF token): anyone may sign in as someone.
+  'POST /api/v1/session': {
+    expect: ALL(200),
+    request: () => ({ path: '/api/v1/session', body: { username: 'member', password: DEMO_PASSWORD } }),
+  },
+  'GET /api/v1/session': { expect: SIGNED_IN(200), request: () => ({ path: '/api/v1/session' }) },
+  // Signing out a throwaway session of the role's user, so the role's own session lives on.
+  'DELETE /api/v1/session': {
+    expect: SIGNED_IN(204),
+    setup: async (adm, role, url) => (role === 'anonymous' ? {} : { token: (await signIn(url, role)).token }),
+    request: (ctx) => ({ path: '/api/v1/session', token: ctx.token }),
+  },
+
+  // Buildings: public to read, only admins change them.
+  'GET /api/v1/buildings': { expect: ALL(200), request: () => ({ path: '/api/v1/buildings' }) },
+  'GET /api/v1/buildings/{id}': { expect: ALL(200), request: () => ({ path: '/api/v1/buildings/1' }) },
+  'POST /api/v1/buildings': {
+    expect: ADMIN_ONLY(201),
+    request: () => ({
+      path: '/api/v1/buildings',
+      body: { name: `新大厦${n()}`, address: '珠江新城新路2号', latitude: 23.121, longitude: 113.321 },
+    }),
+  },
+  'PATCH /api/v1/buildings/{id}': {
+    expect: ADMIN_ONLY(200),
+    setup: async (adm) => ({ version: await make.version(adm, '/api/v1/buildings/1') }),
+    request: (ctx) => ({ path: '/api/v1/buildings/1', body: { version: ctx.version, floors: 104 } }),
+  },
+  'DELETE /api/v1/buildings/{id}': {
+    expect: ADMIN_ONLY(204),
+    setup: (adm) => make.building(adm),
+    request: (b) => ({ path: `/api/v1/buildings/${b.id}` }),
+  },
+
+  // Stations: public to read; committee admins of the operating organisation's subtree
+  // create, change and delete them; the station's manager edits it (no more).
+  'GET /api/v1/stations': { expect: ALL(200), request: () => ({ path: '/api/v1/stations' }) },
+  'GET /api/v1/stations/{id}': { expect: ALL(200), request: () => ({ path: '/api/v1/stations/1' }) },
+  'POST /api/v1/stations': {
+    expect: S(401, 201, 201, 403, 403, 403, 403),
+    request: () => ({ path: '/api/v1/stations', body: { building_id: 1, name: `新服务站${n()}`, area_m2: 90, org_id: 3 } }),
+  },
+  'PATCH /api/v1/stations/{id}': {
+    expect: S(401, 200, 200, 403, 200, 403, 403),
+    setup: async (adm) => ({ version: await make.version(adm, '/api/v1/stations/1') }),
+    request: (ctx) => ({ path: '/api/v1/stations/1', body: { version: ctx.version, contact_phone: '020-38880000' } }),
+  },
+  // A throwaway station of org 3 (not the manager's station: see also the test below).
+  'DELETE /api/v1/stations/{id}': {
+    expect: S(401, 204, 204, 403, 403, 403, 403),
+    setup: (adm) => make.station(adm),
+    request: (s) => ({ path: `/api/v1/stations/${s.id}` }),
+  },
+
+  // Rooms: public to read; committee admins of the subtree and the station's manager
+  // manage them.
+  'GET /api/v1/rooms': { expect: ALL(200), request: () => ({ path: '/api/v1/rooms' }) },
+  'GET /api/v1/rooms/{id}': { expect: ALL(200), request: () => ({ path: '/api/v1/rooms/1' }) },
+  'POST /api/v1/rooms': {
+    expect: S(401, 201, 201, 403, 201, 403, 403),
+    request: () => ({ path: '/api/v1/rooms', body: { station_id: 1, name: `新房间${n()}`, kind: 'meeting_room', capacity: 8 } }),
+  },
+  'PATCH /api/v1/rooms/{id}': {
+    expect: S(401, 200, 200, 403, 200, 403, 403),
+    setup: async (adm) => ({ version: await make.version(adm, '/api/v1/rooms/1') }),
+    request: (ctx) => ({ path: '/api/v1/rooms/1', body: { version: ctx.version, capacity: 50 } }),
+  },
+  'DELETE /api/v1/rooms/{id}': {
+    expect: S(401, 204, 204, 403, 204, 403, 403),
+    setup: (adm) => make.room(adm),
+    request: (r) => ({ path: `/api/v1/rooms/${r.id}` }),
+  },
+
+  // Organisations: read by org-bound grants of the subtree (committee admin, branch
+  // secretary, member), written by committee admins; out of reach is 404.
+  'GET /api/v1/orgs': { expect: S(401, 200, 200, 200, 403, 200, 200), request: () => ({ path: '/api/v1/orgs' }) },
+  'GET /api/v1/orgs/{id}': { expect: S(401, 200, 200, 404, 404, 200, 200), request: () => ({ path: '/api/v1/orgs/4' }) },
+  // A refused create is a plain 403: nothing exists yet whose existence could leak.
+  'POST /api/v1/orgs': {
+    expect: S(401, 201, 201, 403, 403, 403, 403),
+    request: () => ({ path: '/api/v1/orgs', body: { parent_id: 4, name: `新党小组${n()}`, kind: 'party_group' } }),
+  },
+  'PATCH /api/v1/orgs/{id}': {
+    expect: S(401, 200, 200, 404, 404, 403, 403),
+    setup: async (adm) => ({ version: await make.version(adm, '/api/v1/orgs/4') }),
+    request: (ctx) => ({ path: '/api/v1/orgs/4', body: { version: ctx.version, contact_name: '张书记' } }),
+  },
+  'DELETE /api/v1/orgs/{id}': {
+    expect: S(401, 204, 204, 404, 404, 403, 403),
+    setup: (adm) => make.org(adm, 4),
+    request: (o) => ({ path: `/api/v1/orgs/${o.id}` }),
+  },
+
+  // Partnerships belong to the committee that takes the partner in (org 3 here).
+  'GET /api/v1/partnerships': { expect: S(401, 200, 200, 200, 403, 200, 200), request: () => ({ path: '/api/v1/partnerships' }) },
+  'GET /api/v1/partnerships/{id}': { expect: S(401, 200, 200, 404, 404, 404, 404), request: () => ({ path: '/api/v1/partnerships/1' }) },
+  'POST /api/v1/partnerships': {
+    expect: S(401, 201, 201, 403, 403, 403, 403),
+    setup: (adm) => make.partner(adm),
+    request: (p) => ({ path: '/api/v1/partnerships', body: { partner_id: p.id, committee_id: 3 } }),
+  },
+  'PATCH /api/v1/partnerships/{id}': {
+    expect: S(401, 200, 200, 404, 404, 404, 404),
+    setup: (adm) => make.partnership(adm),
+    request: (p) => ({ path: `/api/v1/partnerships/${p.id}`, body: { version: p.version, committee_id: 4 } }),
+  },
+  'DELETE /api/v1/partnerships/{id}': {
+    expect: S(401, 204, 204, 404, 404, 404, 404),
+    setup: (adm) => make.partnership(adm),
+    request: (p) => ({ path: `/api/v1/partnerships/${p.id}` }),
+  },
+
+  // Users and grants: admins only.
+  'GET /api/v1/users': { expect: ADMIN_ONLY(200), request: () => ({ path: '/api/v1/users' }) },
+  'GET /api/v1/users/{id}': { expect: ADMIN_ONLY(200), request: () => ({ path: '/api/v1/users/2' }) },
+  'POST /api/v1/users': {
+    expect: ADMIN_ONLY(201),
+    request: () => ({ path: '/api/v1/users', body: { username: `new_${n()}`, display_name: '新用户', password: 'new-user-pass-1' } }),
+  },
+  'PATCH /api/v1/users/{id}': {
+    expect: ADMIN_ONLY(200),
+    setup: (adm) => make.user(adm),
+    request: (u) => ({ path: `/api/v1/users/${u.id}`, body: { version: u.version, display_name: '改名' } }),
+  },
+  'GET /api/v1/grants': { expect: ADMIN_ONLY(200), request: () => ({ path: '/api/v1/grants' }) },
+  'GET /api/v1/grants/{id}': { expect: ADMIN_ONLY(200), request: () => ({ path: '/api/v1/grants/2' }) },
+  'POST /api/v1/grants': {
+    expect: ADMIN_ONLY(201),
+    setup: (adm) => make.user(adm),
+    request: (u) => ({ path: '/api/v1/grants', body: { user_id: u.id, role: 'member', org_id: 4 } }),
+  },
+  'DELETE /api/v1/grants/{id}': {
+    expect: ADMIN_ONLY(204),
+    setup: (adm) => make.grant(adm),
+    request: (g) => ({ path: `/api/v1/grants/${g.id}` }),
+  },
+
+  // The audit log: admins, and committee admins for their subtree.
+  'GET /api/v1/audit': { expect: S(401, 200, 200, 200, 403, 403, 403), request: () => ({ path: '/api/v1/audit' }) },
+  // The record of creating room 1 (org 3).
+  'GET /api/v1/audit/{id}': {
+    expect: S(401, 200, 200, 404, 404, 404, 404),
+    setup: async (adm) => {
+      const r = await adm.request('GET', '/api/v1/audit?entity=room&entity_id=1&action=create');
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.items.length, 1, r.text);
+      assert.equal(r.json.items[0].org_id, 3);
+      return r.json.items[0];
+    },
+    request: (a) => ({ path: `/api/v1/audit/${a.id}` }),
+  },
+};
+
+function listedRoutes() {
+  const r = louyu(['routes']);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+test('the matrix has exactly one row per route of `louyu routes`', () => {
+  const routes = listedRoutes();
+  assert.ok(routes.length > 10, `louyu routes printed ${routes.length} lines`);
+  assert.equal(new Set(routes).size, routes.length, 'louyu routes lists a route twice');
+  const rows = Object.keys(MATRIX);
+  const missing = routes.filter((r) => !(r in MATRIX));
+  const stale = rows.filter((r) => !routes.includes(r));
+  assert.deepEqual(missing, [], `routes without a row in the authorization matrix: ${missing.join(', ')}`);
+  assert.deepEqual(stale, [], `rows of the matrix for routes that no longer exist: ${stale.join(', ')}`);
+  for (const [route, row] of Object.entries(MATRIX))
+    assert.deepEqual(Object.keys(row.expect), ROLES, `${route}: one status per role`);
+});
+
+// Runs every row as 'role' on a server of its own; returns { route: status }.
+async function runMatrix(role) {
+  const srv = await startServer({ as: 'admin' });
+  try {
+    const own = role === 'anonymous' ? null : role === 'admin' ? srv.session : await signIn(srv.url, role);
+    const got = {};
+    for (const [route, row] of Object.entries(MATRIX)) {
+      const method = route.split(' ')[0];
+      const ctx = row.setup ? await row.setup(srv, role, srv.url) : {};
+      const { path, body, token } = row.request(ctx);
+      const bearer = token || (own && own.token);
+      const r = await srv.request(method, path, body, { authorization: bearer ? `Bearer ${bearer}` : '' });
+      got[route] = r.status;
+      if (r.status >= 400)
+        assert.match(r.headers.get('content-type') || '', /^application\/problem\+json/, `${role} ${route}: ${r.text}`);
+      if (r.status >= 500) assert.fail(`${role} ${route}: ${r.status} ${r.text}`);
+    }
+    return got;
+  } finally {
+    const { code } = await srv.stop();
+    assert.equal(code, 0, `louyu exited ${code}: ${srv.logs().stderr}`);
+  }
+}
+
+test('the authorization matrix: every route × every role', { concurrency: true }, async (t) => {
+  await Promise.all(ROLES.map((role) => t.test(`as ${role}`, async () => {
+    const got = await runMatrix(role);
+    const want = Object.fromEntries(Object.entries(MATRIX).map(([route, row]) => [route, row.expect[role]]));
+    assert.deepEqual(got, want, `statuses as ${role} (actual vs expected)`);
+  })));
+});
+
+// ---- beyond the matrix ----
+
+const ids = (r) => r.json.items.map((x) => x.id).sort((a, b) => a - b);
+
+test('lists are scoped: orgs and partnerships by subtree, partners included', async () => {
+  const srv = await startServer();
+  try {
+    const s = {};
+    for (const u of ['xita', 'fuli', 'zhongke', 'member']) s[u] = await signIn(srv.url, u);
+    const as = (u, path) => srv.request('GET', path, undefined, { authorization: `Bearer ${s[u].token}` });
+
+    const all = await srv.request('GET', '/api/v1/orgs?limit=500');
+    assert.deepEqual(ids(all), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    const xita = await as('xita', '/api/v1/orgs?limit=500');
+    assert.equal(xita.status, 200, xita.text);
+    assert.deepEqual(ids(xita), [3, 4, 5], 'xita: its committee, its branch and the linked partner');
+    const fuli = await as('fuli', '/api/v1/orgs?limit=500');
+    assert.deepEqual(ids(fuli), [6, 7, 8, 9, 10, 11, 12, 13], 'fuli: its committee and seven branches');
+    assert.deepEqual(ids(await as('zhongke', '/api/v1/orgs?limit=500')), [4]);
+    assert.deepEqual(ids(await as('member', '/api/v1/orgs?limit=500')), [4]);
+    // Paging through a scoped list keeps to the scope.
+    const page1 = await as('fuli', '/api/v1/orgs?limit=3');
+    assert.deepEqual(ids(page1), [6, 7, 8]);
+    const page2 = await as('fuli', `/api/v1/orgs?limit=500&cursor=${page1.json.next}`);
+    assert.deepEqual(ids(page2), [9, 10, 11, 12, 13]);
+    // The partner is readable by the committee that took it in, not by the other one.
+    assert.equal((await as('xita', '/api/v1/orgs/5')).status, 200);
+    assert.equal((await as('fuli', '/api/v1/orgs/5')).status, 404);
+    assert.equal((await as('fuli', '/api/v1/orgs/3')).status, 404);
+    assert.equal((await as('xita', '/api/v1/orgs/6')).status, 404);
+
+    assert.deepEqual(ids(await as('xita', '/api/v1/partnerships')), [1]);
+    assert.deepEqual(ids(await as('fuli', '/api/v1/partnerships')), []);
+    assert.deepEqual(ids(await as('zhongke', '/api/v1/partnerships')), []);
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});
+
+test('the audit log is scoped: a committee admin reads only records of its subtree', async () => {
+  const srv = await startServer();
+  try {
+    const s = {};
+    for (const u of ['xita', 'fuli']) s[u] = await signIn(srv.url, u);
+    const as = (u, m, path, body) => srv.request(m, path, body, { authorization: `Bearer ${s[u].token}` });
+    // Writes in both subtrees, and on the partner.
+    const room1 = (await srv.request('GET', '/api/v1/rooms/1')).json;
+    assert.equal((await as('xita', 'PATCH', '/api/v1/rooms/1', { version: room1.version, capacity: 61 })).status, 200);
+    const room4 = (await srv.request('GET', '/api/v1/rooms/4')).json;
+    assert.equal((await as('fuli', 'PATCH', '/api/v1/rooms/4', { version: room4.version, capacity: 21 })).status, 200);
+    const org5 = (await srv.request('GET', '/api/v1/orgs/5')).json;
+    assert.equal((await srv.request('PATCH', '/api/v1/orgs/5', { version: org5.version, contact_name: '李' })).status, 200);
+    const org7 = (await srv.request('GET', '/api/v1/orgs/7')).json;
+    assert.equal((await srv.request('PATCH', '/api/v1/orgs/7', { version: org7.version, contact_name: '王' })).status, 200);
+
+    const everything = (await srv.request('GET', '/api/v1/audit?limit=500')).json.items;
+    const inScope = (set) => everything.filter((a) => set.includes(a.org_id)).map((a) => a.id);
+
+    const xita = await as('xita', 'GET', '/api/v1/audit?limit=500');
+    assert.equal(xita.status, 200, xita.text);
+    assert.deepEqual(xita.json.items.map((a) => a.id), inScope([3, 4, 5]), 'xita: exactly the records of orgs 3, 4 and partner 5');
+    const key = (a) => `${a.entity}/${a.entity_id}/${a.action}/${a.username}`;
+    const xitaKeys = xita.json.items.map(key);
+    assert.ok(xitaKeys.includes('room/1/update/xita'), xitaKeys.join(' '));
+    assert.ok(xitaKeys.includes('organisation/5/update/admin'), 'the partner\'s record is in reach');
+    assert.ok(!xitaKeys.includes('room/4/update/fuli'));
+    assert.ok(!xitaKeys.includes('organisation/7/update/admin'));
+
+    const fuli = await as('fuli', 'GET', '/api/v1/audit?limit=500');
+    assert.deepEqual(fuli.json.items.map((a) => a.id), inScope([6, 7, 8, 9, 10, 11, 12, 13]));
+    const fuliKeys = fuli.json.items.map(key);
+    assert.ok(fuliKeys.includes('room/4/update/fuli'));
+    assert.ok(fuliKeys.includes('organisation/7/update/admin'));
+    assert.ok(!fuliKeys.includes('room/1/update/xita'));
+
+    // Each record read singly: in reach 200, out of reach 404.
+    const r1 = xita.json.items.find((a) => key(a) === 'room/1/update/xita');
+    assert.equal((await as('xita', 'GET', `/api/v1/audit/${r1.id}`)).status, 200);
+    assert.equal((await as('fuli', 'GET', `/api/v1/audit/${r1.id}`)).status, 404);
+    // Records with no organisation (users, station-bound grants) are the admin's alone.
+    const userRec = everything.find((a) => a.entity === 'user');
+    assert.equal(userRec.org_id, null);
+    assert.equal((await as('xita', 'GET', `/api/v1/audit/${userRec.id}`)).status, 404);
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});
+
+// A committee admin's audit reach comes from its committee_admin grant only: another
+// grant of a role that may not read the audit log (member) adds nothing to the list,
+// as it adds nothing to reading a record singly.
+test('the audit list follows the role of the grant, as reading one record does', async () => {
+  const srv = await startServer();
+  try {
+    const fuliUser = (await srv.request('GET', '/api/v1/users?q=fuli')).json.items.find((u) => u.username === 'fuli');
+    const g = await srv.request('POST', '/api/v1/grants', { user_id: fuliUser.id, role: 'member', org_id: 4 });
+    assert.equal(g.status, 201, g.text);
+    const fuli = await signIn(srv.url, 'fuli');
+    const as = (path) => srv.request('GET', path, undefined, { authorization: `Bearer ${fuli.token}` });
+    // As a member of org 4, fuli now reads org 4 ...
+    assert.equal((await as('/api/v1/orgs/4')).status, 200);
+    // ... but not its audit records, neither singly nor in the list.
+    const org4 = (await srv.request('GET', '/api/v1/audit?org_id=4&limit=500')).json.items;
+    assert.ok(org4.length > 0);
+    assert.equal((await as(`/api/v1/audit/${org4[0].id}`)).status, 404);
+    const listed = (await as('/api/v1/audit?limit=500')).json.items;
+    const leaked = listed.filter((a) => a.org_id === 4).map((a) => `${a.id} ${a.entity}/${a.entity_id}`);
+    assert.deepEqual(leaked, [], 'audit records of org 4 listed to fuli, who may not read them');
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});
+
+// Deleting an organisation is a write in the committee's subtree like any other: its
+// committee admin still reads the records of it (its own deletion above all) afterwards.
+test('the audit of an organisation stays readable to its committee admin after the organisation is deleted', async () => {
+  const srv = await startServer();
+  try {
+    const xita = await signIn(srv.url, 'xita');
+    const as = (m, path, body) => srv.request(m, path, body, { authorization: `Bearer ${xita.token}` });
+    const made = await as('POST', '/api/v1/orgs', { parent_id: 4, name: '短命党小组', kind: 'party_group' });
+    assert.equal(made.status, 201, made.text);
+    const id = made.json.id;
+    assert.equal((await as('PATCH', `/api/v1/orgs/${id}`, { version: 1, contact_name: '甲' })).status, 200);
+    assert.equal((await as('DELETE', `/api/v1/orgs/${id}`)).status, 204);
+    const all = (await srv.request('GET', `/api/v1/audit?entity=organisation&entity_id=${id}`)).json.items;
+    assert.deepEqual(all.map((a) => [a.action, a.username]), [['create', 'xita'], ['update', 'xita'], ['delete', 'xita']]);
+    const listed = (await as('GET', `/api/v1/audit?entity=organisation&entity_id=${id}`)).json.items;
+    assert.deepEqual(listed.map((a) => a.action), ['create', 'update', 'delete'],
+      'xita\'s audit list lost the records of the organisation it deleted');
+    for (const a of all)
+      assert.equal((await as('GET', `/api/v1/audit/${a.id}`)).status, 200, `GET /api/v1/audit/${a.id} (${a.action}) as xita`);
+    // Still nobody else's.
+    const fuli = await signIn(srv.url, 'fuli');
+    for (const a of all)
+      assert.equal((await srv.request('GET', `/api/v1/audit/${a.id}`, undefined, { authorization: `Bearer ${fuli.token}` })).status, 404);
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});
+
+test('a station manager edits its station but may not delete it; its committee admin may', async () => {
+  const srv = await startServer();
+  try {
+    const mgr = await signIn(srv.url, 'xita_station');
+    const xita = await signIn(srv.url, 'xita');
+    // Station 1 still has rooms: an allowed delete is a 409, a refused one 403.
+    const byMgr = await srv.request('DELETE', '/api/v1/stations/1', undefined, { authorization: `Bearer ${mgr.token}` });
+    assert.equal(byMgr.status, 403, byMgr.text);
+    const byXita = await srv.request('DELETE', '/api/v1/stations/1', undefined, { authorization: `Bearer ${xita.token}` });
+    assert.equal(byXita.status, 409, byXita.text);
+    // The manager of station 1 has no say over station 2 and its rooms.
+    const room4 = (await srv.request('GET', '/api/v1/rooms/4')).json;
+    const other = await srv.request('PATCH', '/api/v1/rooms/4', { version: room4.version, capacity: 2 },
+      { authorization: `Bearer ${mgr.token}` });
+    assert.equal(other.status, 403, other.text);
+    const newRoom = await srv.request('POST', '/api/v1/rooms', { station_id: 2, name: '越界房间', kind: 'talk_room', capacity: 2 },
+      { authorization: `Bearer ${mgr.token}` });
+    assert.equal(newRoom.status, 403, newRoom.text);
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});
+
+// Recorded, not asserted: what the policy should answer is for the project to decide.
+// A partnership is governed by its committee only, so a committee admin may name any
+// organisation as the partner, even one of another subtree that it cannot read, and so
+// pull that organisation (and its stations and rooms) into its own reach.
+test('a committee admin cannot pull another committee into reach by a partnership', {
+  todo: 'policy gap: POST /api/v1/partnerships does not check the caller\'s access to partner_id',
+}, async () => {
+  const srv = await startServer();
+  try {
+    const xita = await signIn(srv.url, 'xita');
+    const as = (m, path, body) => srv.request(m, path, body, { authorization: `Bearer ${xita.token}` });
+    const link = await as('POST', '/api/v1/partnerships', { partner_id: 6, committee_id: 3 });
+    assert.ok([403, 404, 422].includes(link.status), `linking fuli's committee as a partner: ${link.status} ${link.text}`);
+    const room4 = (await srv.request('GET', '/api/v1/rooms/4')).json;
+    const r = await as('PATCH', '/api/v1/rooms/4', { version: room4.version, capacity: 2 });
+    assert.equal(r.status, 403, `xita changing a room of fuli's station: ${r.text}`);
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});
