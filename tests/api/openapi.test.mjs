@@ -9,7 +9,7 @@ import YAML from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { startServer, louyu, rawRequest, rawStatus } from './lib.mjs';
+import { startServer, louyu, rawRequest, rawStatus, signIn, DEMO_PASSWORD } from './lib.mjs';
 
 const DOC_PATH = new URL('../../docs/openapi.yaml', import.meta.url).pathname;
 const DOC_BYTES = readFileSync(DOC_PATH);
@@ -17,6 +17,13 @@ const doc = YAML.parse(DOC_BYTES.toString('utf8'));
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 // ---- the document as a set of schemas ajv can check values against ----
+
+// The operations anyone may call without signing in: the health checks, this
+// document, signing in, and reading the public map (buildings, stations, rooms).
+const PUBLIC_OPERATIONS = [
+  'GET /healthz', 'GET /readyz', 'GET /api/v1/openapi.yaml', 'POST /api/v1/session',
+  ...['buildings', 'stations', 'rooms'].flatMap((n) => [`GET /api/v1/${n}`, `GET /api/v1/${n}/{id}`]),
+];
 
 // The component schemas become $defs of one schema with this id, and every
 // '#/components/schemas/...' reference is rewritten to point there.
@@ -225,6 +232,38 @@ describe('docs/openapi.yaml', () => {
         assert.ok(statuses.includes('503'), `${op}: needs the database, so can answer 503`);
     }
   });
+
+  it('says who may call each operation: public reads, sign-in elsewhere, CSRF on cookie writes', () => {
+    const schemes = doc.components?.securitySchemes ?? {};
+    const cookies = Object.keys(schemes).filter((n) => schemes[n].type === 'apiKey' && schemes[n].in === 'cookie');
+    assert.deepEqual(cookies.map((n) => schemes[n].name).sort(), ['__Host-louyu_session', 'louyu_session']);
+    assert.equal(schemes.bearerAuth?.scheme, 'bearer');
+    assert.deepEqual([schemes.csrfToken?.in, schemes.csrfToken?.name], ['header', 'X-CSRF-Token']);
+    const anonymous = [];
+    for (const op of documentedOperations()) {
+      const [method, path] = op.split(' ');
+      const o = operation(method, path);
+      const security = o.security ?? doc.security ?? [];
+      for (const req of security)
+        for (const name of Object.keys(req)) assert.ok(schemes[name], `${op}: unknown security scheme ${name}`);
+      const open = security.length === 0 || security.some((req) => Object.keys(req).length === 0);
+      if (open) anonymous.push(op);
+      const statuses = Object.keys(o.responses ?? {});
+      if (!open) {
+        assert.ok(statuses.includes('401'), `${op} needs a signed-in user, so documents 401`);
+        assert.deepEqual(security.map((req) => Object.keys(req).find((n) => n !== 'csrfToken')).sort(),
+          ['bearerAuth', ...cookies].sort(), `${op} takes the bearer token and either cookie`);
+      }
+      const write = method !== 'GET';
+      for (const req of security)
+        if (Object.keys(req).some((n) => cookies.includes(n)))
+          assert.equal('csrfToken' in req, write && op !== 'POST /api/v1/session',
+            `${op}: a cookie ${write ? 'write needs' : 'read needs no'} X-CSRF-Token`);
+      if (write && !open) assert.ok(statuses.includes('403'), `${op} is a write, refused 403 without its CSRF token`);
+    }
+    assert.deepEqual(anonymous.sort(), [...PUBLIC_OPERATIONS].sort(),
+      'only the health checks, this document, signing in and reading buildings, stations and rooms are open to anyone');
+  });
 });
 
 // ---- the running server ----
@@ -235,9 +274,12 @@ describe('the server answers as docs/openapi.yaml says', () => {
   after(async () => { if (server) await server.stop(); });
 
   // Sends a request, checks the status, then checks the answer against what
-  // the document gives for (method, template, status).
-  async function call(method, template, path, { body, headers, expect } = {}) {
-    const res = await server.request(method, path, body, headers);
+  // the document gives for (method, template, status). The request carries the
+  // admin's bearer token, or 'token' (null: none, an anonymous request), to srv.
+  async function call(method, template, path, { body, headers = {}, expect, token, srv = server } = {}) {
+    const h = { ...headers };
+    if (token !== undefined) h.authorization = token ? `Bearer ${token}` : '';
+    const res = await srv.request(method, path, body, h);
     if (expect !== undefined)
       assert.equal(res.status, expect, `${method} ${path}: expected ${expect}, got ${res.status}: ${res.text.slice(0, 400)}`);
     assertAnswerMatches(documentedResponse(method, template, res.status), res, `${method} ${path} (${res.status})`);
@@ -426,7 +468,7 @@ describe('the server answers as docs/openapi.yaml says', () => {
       const r = await call('POST', '/api/v1/rooms', '/api/v1/rooms', { body: room, expect: 422 });
       assert.deepEqual(pointers(r), ['/station_id']);
       const s = await call('POST', '/api/v1/stations', '/api/v1/stations',
-        { body: { building_id: 1, name: '站', area_m2: 50, org_id: 1 }, expect: 422 });
+        { body: { building_id: 1, name: '站', area_m2: 50, org_id: 999999 }, expect: 422 });
       assert.deepEqual(pointers(s), ['/org_id']);
       const p = await call('PATCH', '/api/v1/rooms/{id}', '/api/v1/rooms/1', { body: { version: 1, station_id: 999999 }, expect: 422 });
       assert.deepEqual(pointers(p), ['/station_id']);
@@ -473,6 +515,444 @@ describe('the server answers as docs/openapi.yaml says', () => {
         await call('DELETE', `/api/v1/${name}/{id}`, `/api/v1/${name}/${rec.id}`, { expect: 204 });
         await call('GET', `/api/v1/${name}/{id}`, `/api/v1/${name}/${rec.id}`, { expect: 404 });
       }
+    });
+  });
+
+  // ---- sessions, access, and the records behind sign-in ----
+
+  const cookieOf = (res) => (res.headers.get('set-cookie') ?? '').split(';')[0];
+
+  describe('signing in and out', () => {
+    it('signs in with the documented answer and cookie, and tells who is signed in', async () => {
+      const body = { username: 'xita', password: DEMO_PASSWORD };
+      assertMatches(requestSchema('POST', '/api/v1/session'), body, 'the credentials sent');
+      const res = await call('POST', '/api/v1/session', '/api/v1/session', { body, token: null, expect: 200 });
+      assert.equal(cookieOf(res), `louyu_session=${res.json.token}`, 'the cookie holds the token of the body');
+      assert.notEqual(res.json.csrf_token, res.json.token);
+      assert.equal(res.json.user.username, 'xita');
+      assert.deepEqual(res.json.user.grants, [{ role: 'committee_admin', org_id: 3, station_id: null }]);
+      const hours = (Date.parse(res.json.expires_at) - Date.now()) / 3.6e6;
+      assert.ok(hours > 11.9 && hours <= 12, `a session lasts 12 hours at most (${hours})`);
+
+      const me = await call('GET', '/api/v1/session', '/api/v1/session', { token: res.json.token, expect: 200 });
+      assert.equal(me.json.token, undefined, 'the token is not shown again');
+      assert.deepEqual(me.json, { csrf_token: res.json.csrf_token, expires_at: res.json.expires_at, user: res.json.user });
+      const byCookie = await call('GET', '/api/v1/session', '/api/v1/session',
+        { token: null, headers: { cookie: cookieOf(res) }, expect: 200 });
+      assert.deepEqual(byCookie.json, me.json);
+      await call('GET', '/api/v1/session', '/api/v1/session', { token: null, expect: 401 });
+      const ended = await call('GET', '/api/v1/session', '/api/v1/session', { token: 'x'.repeat(43), expect: 401 });
+      assert.match(ended.json.detail, /sign in/);
+    });
+
+    it('refuses wrong credentials alike (401), and invalid ones with a documented 400 or 415', async () => {
+      const wrong = await call('POST', '/api/v1/session', '/api/v1/session',
+        { body: { username: 'fuli', password: 'not-the-password' }, token: null, expect: 401 });
+      const unknown = await call('POST', '/api/v1/session', '/api/v1/session',
+        { body: { username: 'nobody-here', password: 'not-the-password' }, token: null, expect: 401 });
+      assert.deepEqual(unknown.json, wrong.json, 'an unknown user gets the very answer of a wrong password');
+      assert.equal(wrong.headers.get('set-cookie'), null);
+      const body = { username: 1, colour: 'red' };
+      assertDoesNotMatch(requestSchema('POST', '/api/v1/session'), body, 'invalid credentials');
+      const bad = await call('POST', '/api/v1/session', '/api/v1/session', { body, token: null, expect: 400 });
+      assert.deepEqual(pointers(bad), ['', '/password', '/username']);
+      await call('POST', '/api/v1/session', '/api/v1/session', { body: '[]', token: null, expect: 400 });
+      await call('POST', '/api/v1/session', '/api/v1/session',
+        { body: 'username=xita', headers: { 'content-type': 'application/x-www-form-urlencoded' }, token: null, expect: 415 });
+    });
+
+    it('takes cookie writes only with X-CSRF-Token (403 without), bearer writes without', async () => {
+      const admin = await signIn(server.url, 'admin');
+      const cookie = { cookie: admin.cookie };
+      const room = (await call('GET', '/api/v1/rooms/{id}', '/api/v1/rooms/2', { token: null, expect: 200 })).json;
+      const change = { version: room.version, capacity: room.capacity + 1 };
+      const none = await call('PATCH', '/api/v1/rooms/{id}', '/api/v1/rooms/2', { body: change, token: null, headers: cookie, expect: 403 });
+      assert.match(none.json.detail, /X-CSRF-Token/);
+      await call('PATCH', '/api/v1/rooms/{id}', '/api/v1/rooms/2',
+        { body: change, token: null, headers: { ...cookie, 'x-csrf-token': admin.token }, expect: 403 });
+      await call('POST', '/api/v1/orgs', '/api/v1/orgs',
+        { body: { name: '无令牌', kind: 'branch', parent_id: 3 }, token: null, headers: cookie, expect: 403 });
+      await call('POST', '/api/v1/users', '/api/v1/users',
+        { body: { username: 'nocsrf', password: 'long enough' }, token: null, headers: cookie, expect: 403 });
+      const done = await call('PATCH', '/api/v1/rooms/{id}', '/api/v1/rooms/2',
+        { body: change, token: null, headers: { ...cookie, 'x-csrf-token': admin.csrf_token }, expect: 200 });
+      assert.equal(done.json.capacity, room.capacity + 1);
+      const back = await call('PATCH', '/api/v1/rooms/{id}', '/api/v1/rooms/2',
+        { body: { version: done.json.version, capacity: room.capacity }, token: admin.token, expect: 200 });
+      assert.equal(back.json.capacity, room.capacity, 'a bearer write needs no CSRF token');
+    });
+
+    it('signs out with a documented 204 that clears the cookie; the token stops working', async () => {
+      const s = await signIn(server.url, 'member');
+      const cookie = { cookie: s.cookie };
+      await call('DELETE', '/api/v1/session', '/api/v1/session', { token: null, headers: cookie, expect: 403 });
+      await call('GET', '/api/v1/session', '/api/v1/session', { token: null, headers: cookie, expect: 200 });
+      const out = await call('DELETE', '/api/v1/session', '/api/v1/session',
+        { token: null, headers: { ...cookie, 'x-csrf-token': s.csrf_token }, expect: 204 });
+      assert.match(out.headers.get('set-cookie'), /^louyu_session=;.*Max-Age=0/);
+      await call('GET', '/api/v1/session', '/api/v1/session', { token: null, headers: cookie, expect: 401 });
+      await call('GET', '/api/v1/session', '/api/v1/session', { token: s.token, expect: 401 });
+
+      const b = await signIn(server.url, 'zhongke');
+      await call('DELETE', '/api/v1/session', '/api/v1/session', { token: b.token, expect: 204 });
+      await call('GET', '/api/v1/orgs', '/api/v1/orgs', { token: b.token, expect: 401 });
+      await call('DELETE', '/api/v1/session', '/api/v1/session', { token: b.token, expect: 401 });
+      await call('DELETE', '/api/v1/session', '/api/v1/session', { token: null, expect: 401 });
+    });
+
+    it('throttles failed sign-ins with a documented 429 and Retry-After', async () => {
+      const srv = await startServer({ as: null });
+      try {
+        const attempt = (username, password, expect) => call('POST', '/api/v1/session', '/api/v1/session',
+          { srv, body: { username, password }, token: null, expect });
+        for (let i = 0; i < 5; i++) await attempt('member', 'wrong-password', 401);
+        const shut = await attempt('member', 'wrong-password', 429);
+        assert.equal(shut.headers.get('retry-after'), '900');
+        await attempt('member', DEMO_PASSWORD, 429);
+        await attempt('zhongke', DEMO_PASSWORD, 200);
+      } finally {
+        assert.equal((await srv.stop()).code, 0);
+      }
+    });
+
+    it('names the cookie __Host-louyu_session, Secure, behind a trusted HTTPS proxy', async () => {
+      const srv = await startServer({ as: null, args: ['--trust-proxy'] });
+      try {
+        const https = { 'x-forwarded-proto': 'https' };
+        const res = await call('POST', '/api/v1/session', '/api/v1/session',
+          { srv, body: { username: 'xita', password: DEMO_PASSWORD }, headers: https, token: null, expect: 200 });
+        assert.match(res.headers.get('set-cookie'), /^__Host-louyu_session=[^;]+;.*; Secure$/);
+        const cookie = { cookie: cookieOf(res) };
+        await call('GET', '/api/v1/session', '/api/v1/session', { srv, headers: { ...https, ...cookie }, token: null, expect: 200 });
+        await call('GET', '/api/v1/session', '/api/v1/session', { srv, headers: cookie, token: null, expect: 401 });
+        const out = await call('DELETE', '/api/v1/session', '/api/v1/session',
+          { srv, headers: { ...https, ...cookie, 'x-csrf-token': res.json.csrf_token }, token: null, expect: 204 });
+        assert.match(out.headers.get('set-cookie'), /^__Host-louyu_session=;.*; Secure$/);
+      } finally {
+        assert.equal((await srv.stop()).code, 0);
+      }
+    });
+  });
+
+  describe('who may do what', () => {
+    // A request that a signed-in admin could make to each documented operation.
+    const validBodies = {
+      'POST /api/v1/buildings': { name: '匿名大厦', address: '珠江东路1号', latitude: 23.12, longitude: 113.33 },
+      'PATCH /api/v1/buildings/{id}': { version: 1 },
+      'POST /api/v1/stations': { building_id: 1, name: '匿名站', area_m2: 10 },
+      'PATCH /api/v1/stations/{id}': { version: 1 },
+      'POST /api/v1/rooms': { station_id: 1, name: '匿名室', kind: 'classroom', capacity: 1 },
+      'PATCH /api/v1/rooms/{id}': { version: 1 },
+    };
+
+    it('answers public reads to anyone and 401 to anonymous callers everywhere else, as documented', async () => {
+      const wrong = [];
+      for (const op of documentedOperations()) {
+        if (op === 'POST /api/v1/session') continue;
+        const [method, template] = op.split(' ');
+        const path = template.replace('{id}', '1');
+        const open = PUBLIC_OPERATIONS.includes(op);
+        const body = method === 'POST' || method === 'PATCH' ? (validBodies[op] ?? {}) : undefined;
+        for (const token of [null, 'x'.repeat(43)]) {
+          const res = await call(method, template, path, { body, token });
+          const want = open ? 200 : 401;
+          if (res.status !== want) wrong.push(`${op} ${token ? 'with an unknown token' : 'anonymous'}: ${res.status}, not ${want}`);
+        }
+      }
+      assert.deepEqual(wrong, []);
+    });
+
+    it('answers 401 to an anonymous write before it looks at the body', async () => {
+      const wrong = [];
+      for (const op of Object.keys(validBodies)) {
+        const [method, template] = op.split(' ');
+        const res = await call(method, template, template.replace('{id}', '1'), { body: {}, token: null });
+        if (res.status !== 401) wrong.push(`${op} {} anonymous: ${res.status}, not 401`);
+      }
+      assert.deepEqual(wrong, [], 'an anonymous caller may write nothing, so the first thing to tell it is to sign in');
+    });
+
+    it('refuses writes to buildings, stations and rooms beyond the caller\'s role with a documented 403', async () => {
+      const member = (await signIn(server.url, 'member')).token;
+      const manager = (await signIn(server.url, 'xita_station')).token;
+      await call('POST', '/api/v1/buildings', '/api/v1/buildings', { body: validBodies['POST /api/v1/buildings'], token: member, expect: 403 });
+      await call('DELETE', '/api/v1/rooms/{id}', '/api/v1/rooms/1', { token: member, expect: 403 });
+      const station = (await call('GET', '/api/v1/stations/{id}', '/api/v1/stations/1', { token: manager, expect: 200 })).json;
+      await call('DELETE', '/api/v1/stations/{id}', '/api/v1/stations/1', { token: manager, expect: 403 });
+      await call('PATCH', '/api/v1/stations/{id}', '/api/v1/stations/1',
+        { body: { version: station.version, org_id: 6 }, token: manager, expect: 403 });
+      await call('POST', '/api/v1/rooms', '/api/v1/rooms',
+        { body: { station_id: 2, name: '别站的', kind: 'classroom', capacity: 5 }, token: manager, expect: 403 });
+      const room = await call('POST', '/api/v1/rooms', '/api/v1/rooms',
+        { body: { station_id: 1, name: '站长的', kind: 'classroom', capacity: 5 }, token: manager, expect: 201 });
+      await call('DELETE', '/api/v1/rooms/{id}', `/api/v1/rooms/${room.json.id}`, { token: manager, expect: 204 });
+    });
+  });
+
+  describe('organisations, partnerships, users, grants and the audit log', () => {
+    const tok = {};
+    const made = {};
+    before(async () => {
+      for (const u of ['xita', 'fuli', 'xita_station', 'zhongke', 'member']) tok[u] = (await signIn(server.url, u)).token;
+    });
+    const ids = (res) => res.json.items.map((x) => x.id);
+
+    it('lists and reads organisations within the caller\'s reach (else 404, or 403 for no reading role)', async () => {
+      const all = await call('GET', '/api/v1/orgs', '/api/v1/orgs?limit=500', { expect: 200 });
+      assert.ok(all.json.items.length >= 13, 'the demo has 13 organisations');
+      for (const org of all.json.items) {
+        const one = await call('GET', '/api/v1/orgs/{id}', `/api/v1/orgs/${org.id}`, { expect: 200 });
+        assert.deepEqual(one.json, org);
+      }
+      assert.deepEqual(ids(await call('GET', '/api/v1/orgs', '/api/v1/orgs', { token: tok.xita, expect: 200 })), [3, 4, 5],
+        'the West Tower committee, its branch and its partner');
+      assert.deepEqual(ids(await call('GET', '/api/v1/orgs', '/api/v1/orgs', { token: tok.member, expect: 200 })), [4]);
+      await call('GET', '/api/v1/orgs', '/api/v1/orgs', { token: tok.xita_station, expect: 403 });
+      await call('GET', '/api/v1/orgs/{id}', '/api/v1/orgs/5', { token: tok.xita, expect: 200 });
+      const hidden = await call('GET', '/api/v1/orgs/{id}', '/api/v1/orgs/6', { token: tok.xita, expect: 404 });
+      const unknown = await call('GET', '/api/v1/orgs/{id}', '/api/v1/orgs/999999', { token: tok.xita, expect: 404 });
+      assert.equal(hidden.json.title, unknown.json.title);
+      await call('GET', '/api/v1/orgs/{id}', '/api/v1/orgs/3', { token: tok.xita_station, expect: 404 });
+
+      const within = await call('GET', '/api/v1/orgs', '/api/v1/orgs?within=6&kind=branch&limit=500', { expect: 200 });
+      assert.equal(within.json.items.length, 7);
+      assert.ok(within.json.items.every((o) => o.path.startsWith('/1/2/6/') && o.kind === 'branch'));
+      const children = await call('GET', '/api/v1/orgs', '/api/v1/orgs?parent_id=3&building_id=1', { expect: 200 });
+      assert.deepEqual(ids(children), [4]);
+      const named = await call('GET', '/api/v1/orgs', `/api/v1/orgs?q=${encodeURIComponent('西塔')}`, { expect: 200 });
+      assert.deepEqual(ids(named), [3]);
+      const bad = await call('GET', '/api/v1/orgs', '/api/v1/orgs?kind=club&within=0&colour=red', { expect: 400 });
+      assert.deepEqual(params(bad), ['colour', 'kind', 'within']);
+    });
+
+    it('creates, updates and deletes organisations as the policy says (201, 200, 204; 403, 404, 409, 422)', async () => {
+      const org = { name: '西塔测试支部', kind: 'branch', parent_id: 3, building_id: 1 };
+      assertMatches(requestSchema('POST', '/api/v1/orgs'), org, 'the organisation sent');
+      const c = await call('POST', '/api/v1/orgs', '/api/v1/orgs', { body: org, token: tok.xita, expect: 201 });
+      assert.equal(c.headers.get('location'), `/api/v1/orgs/${c.json.id}`);
+      assert.equal(c.json.path, `/1/2/3/${c.json.id}/`);
+      assert.equal(c.json.managed, 'direct');
+      made.org = c.json;
+      await call('POST', '/api/v1/orgs', '/api/v1/orgs', { body: { ...org, parent_id: 6 }, token: tok.xita, expect: 403 });
+      await call('POST', '/api/v1/orgs', '/api/v1/orgs', { body: { name: '新根', kind: 'joint_committee' }, token: tok.xita, expect: 403 });
+      await call('POST', '/api/v1/orgs', '/api/v1/orgs', { body: { ...org, parent_id: 4 }, token: tok.member, expect: 403 });
+      const invalid = await call('POST', '/api/v1/orgs', '/api/v1/orgs', { body: { kind: 'club', path: '/1/' }, token: tok.xita, expect: 400 });
+      assert.deepEqual(pointers(invalid), ['/kind', '/name', '/path']);
+      const orphan = await call('POST', '/api/v1/orgs', '/api/v1/orgs', { body: { ...org, parent_id: 999999 }, expect: 422 });
+      assert.deepEqual(pointers(orphan), ['/parent_id']);
+
+      const change = { version: 1, contact_name: '张书记', contact_phone: '020-8888 0000' };
+      assertMatches(requestSchema('PATCH', '/api/v1/orgs/{id}'), change, 'the patch sent');
+      const u = await call('PATCH', '/api/v1/orgs/{id}', `/api/v1/orgs/${made.org.id}`, { body: change, token: tok.xita, expect: 200 });
+      assert.equal(u.json.version, 2);
+      made.org = u.json;
+      await call('PATCH', '/api/v1/orgs/{id}', `/api/v1/orgs/${made.org.id}`, { body: { version: 1, name: '旧' }, token: tok.xita, expect: 409 });
+      await call('PATCH', '/api/v1/orgs/{id}', '/api/v1/orgs/4', { body: { version: 1, name: '改名' }, token: tok.member, expect: 403 });
+      await call('PATCH', '/api/v1/orgs/{id}', '/api/v1/orgs/6', { body: { version: 1, name: '改名' }, token: tok.member, expect: 404 });
+      const cycle = await call('PATCH', '/api/v1/orgs/{id}', '/api/v1/orgs/3', { body: { version: 1, parent_id: made.org.id }, expect: 422 });
+      assert.deepEqual(pointers(cycle), ['/parent_id']);
+      await call('DELETE', '/api/v1/orgs/{id}', '/api/v1/orgs/4', { token: tok.member, expect: 403 });
+      await call('DELETE', '/api/v1/orgs/{id}', '/api/v1/orgs/7', { token: tok.xita, expect: 404 });
+      await call('DELETE', '/api/v1/orgs/{id}', '/api/v1/orgs/3', { expect: 409 });
+    });
+
+    it('refuses to let a committee admin move an organisation out of their subtree (403)', async () => {
+      assert.ok(made.org, 'needs the organisation created above');
+      const away = await call('PATCH', '/api/v1/orgs/{id}', `/api/v1/orgs/${made.org.id}`,
+        { body: { version: made.org.version, parent_id: 6 }, token: tok.xita, expect: 403 });
+      assert.equal(away.json.status, 403);
+      await call('PATCH', '/api/v1/orgs/{id}', `/api/v1/orgs/${made.org.id}`,
+        { body: { version: made.org.version, parent_id: null }, token: tok.xita, expect: 403 });
+      await call('PATCH', '/api/v1/orgs/{id}', '/api/v1/orgs/3', { body: { version: 1, parent_id: 6 }, token: tok.xita, expect: 403 });
+      const now = await call('GET', '/api/v1/orgs/{id}', `/api/v1/orgs/${made.org.id}`, { expect: 200 });
+      assert.equal(now.json.parent_id, 3, 'a refused move changes nothing');
+      made.org = now.json;
+    });
+
+    it('links partners to committees (partnerships) as the policy says', async () => {
+      assert.deepEqual(ids(await call('GET', '/api/v1/partnerships', '/api/v1/partnerships', { token: tok.xita, expect: 200 })), [1]);
+      assert.deepEqual(ids(await call('GET', '/api/v1/partnerships', '/api/v1/partnerships', { token: tok.fuli, expect: 200 })), []);
+      await call('GET', '/api/v1/partnerships', '/api/v1/partnerships', { token: tok.xita_station, expect: 403 });
+      const f = await call('GET', '/api/v1/partnerships', '/api/v1/partnerships?partner_id=5&committee_id=3', { expect: 200 });
+      assert.deepEqual(ids(f), [1]);
+      await call('GET', '/api/v1/partnerships', '/api/v1/partnerships?q=x', { expect: 400 });
+      await call('GET', '/api/v1/partnerships/{id}', '/api/v1/partnerships/1', { token: tok.xita, expect: 200 });
+      await call('GET', '/api/v1/partnerships/{id}', '/api/v1/partnerships/1', { token: tok.fuli, expect: 404 });
+
+      const partner = await call('POST', '/api/v1/orgs', '/api/v1/orgs',
+        { body: { name: '共建测试单位', kind: 'partner', managed: 'partner' }, expect: 201 });
+      await call('GET', '/api/v1/orgs/{id}', `/api/v1/orgs/${partner.json.id}`, { token: tok.xita, expect: 404 });
+      const link = { partner_id: partner.json.id, committee_id: 3 };
+      assertMatches(requestSchema('POST', '/api/v1/partnerships'), link, 'the partnership sent');
+      const p = await call('POST', '/api/v1/partnerships', '/api/v1/partnerships', { body: link, token: tok.xita, expect: 201 });
+      assert.equal(p.headers.get('location'), `/api/v1/partnerships/${p.json.id}`);
+      await call('GET', '/api/v1/orgs/{id}', `/api/v1/orgs/${partner.json.id}`, { token: tok.xita, expect: 200 });
+      await call('POST', '/api/v1/partnerships', '/api/v1/partnerships', { body: link, token: tok.xita, expect: 409 });
+      await call('POST', '/api/v1/partnerships', '/api/v1/partnerships', { body: { ...link, committee_id: 6 }, token: tok.xita, expect: 403 });
+      const self = await call('POST', '/api/v1/partnerships', '/api/v1/partnerships', { body: { partner_id: 3, committee_id: 3 }, expect: 422 });
+      assert.deepEqual(pointers(self), ['/committee_id']);
+
+      const moved = await call('PATCH', '/api/v1/partnerships/{id}', `/api/v1/partnerships/${p.json.id}`,
+        { body: { version: 1, committee_id: made.org.id }, token: tok.xita, expect: 200 });
+      assert.equal(moved.json.committee_id, made.org.id);
+      await call('PATCH', '/api/v1/partnerships/{id}', `/api/v1/partnerships/${p.json.id}`,
+        { body: { version: 2, committee_id: 6 }, token: tok.xita, expect: 403 });
+      await call('PATCH', '/api/v1/partnerships/{id}', `/api/v1/partnerships/${p.json.id}`,
+        { body: { version: 1, committee_id: 3 }, token: tok.xita, expect: 409 });
+      await call('PATCH', '/api/v1/partnerships/{id}', `/api/v1/partnerships/${p.json.id}`,
+        { body: { version: 2, committee_id: 3 }, token: tok.fuli, expect: 404 });
+      await call('DELETE', '/api/v1/partnerships/{id}', `/api/v1/partnerships/${p.json.id}`, { token: tok.fuli, expect: 404 });
+      await call('DELETE', '/api/v1/partnerships/{id}', `/api/v1/partnerships/${p.json.id}`, { token: tok.zhongke, expect: 404 });
+      await call('DELETE', '/api/v1/partnerships/{id}', `/api/v1/partnerships/${p.json.id}`, { token: tok.xita, expect: 204 });
+      await call('GET', '/api/v1/partnerships/{id}', `/api/v1/partnerships/${p.json.id}`, { expect: 404 });
+      await call('DELETE', '/api/v1/orgs/{id}', `/api/v1/orgs/${partner.json.id}`, { expect: 204 });
+    });
+
+    it('manages users, admins only (403 for anyone else), never showing a password', async () => {
+      const all = await call('GET', '/api/v1/users', '/api/v1/users?limit=500', { expect: 200 });
+      assert.ok(all.json.items.length >= 6);
+      for (const u of all.json.items) {
+        assert.ok(!('password' in u) && !('password_hash' in u));
+        assert.deepEqual((await call('GET', '/api/v1/users/{id}', `/api/v1/users/${u.id}`, { expect: 200 })).json, u);
+      }
+      const q = await call('GET', '/api/v1/users', '/api/v1/users?q=xita&disabled=0', { expect: 200 });
+      assert.deepEqual(q.json.items.map((u) => u.username), ['xita', 'xita_station']);
+      const bad = await call('GET', '/api/v1/users', '/api/v1/users?disabled=2', { expect: 400 });
+      assert.deepEqual(params(bad), ['disabled']);
+      await call('GET', '/api/v1/users', '/api/v1/users', { token: tok.xita, expect: 403 });
+      await call('GET', '/api/v1/users/{id}', '/api/v1/users/2', { token: tok.xita, expect: 403 });
+      await call('GET', '/api/v1/users/{id}', '/api/v1/users/999999', { expect: 404 });
+
+      const user = { username: 'wang', display_name: '王书记', password: 'correct horse battery' };
+      assertMatches(requestSchema('POST', '/api/v1/users'), user, 'the user sent');
+      await call('POST', '/api/v1/users', '/api/v1/users', { body: user, token: tok.xita, expect: 403 });
+      const c = await call('POST', '/api/v1/users', '/api/v1/users', { body: user, expect: 201 });
+      assert.equal(c.headers.get('location'), `/api/v1/users/${c.json.id}`);
+      assert.deepEqual([c.json.username, c.json.display_name, c.json.disabled], ['wang', '王书记', false]);
+      assert.ok(!c.text.includes(user.password), 'the answer does not show the password');
+      made.user = c.json;
+      await call('POST', '/api/v1/users', '/api/v1/users', { body: user, expect: 409 });
+      const invalid = { username: 'Wang Wu', password: 'short' };
+      assertDoesNotMatch(requestSchema('POST', '/api/v1/users'), invalid, 'an invalid user');
+      const i = await call('POST', '/api/v1/users', '/api/v1/users', { body: invalid, expect: 400 });
+      assert.ok(pointers(i).includes('/username'));
+      const weak = await call('POST', '/api/v1/users', '/api/v1/users', { body: { username: 'li', password: 'short' }, expect: 400 });
+      assert.deepEqual(pointers(weak), ['/password']);
+
+      const wang = await signIn(server.url, 'wang', user.password);
+      assert.deepEqual(wang.user.grants, []);
+      made.wangToken = wang.token;
+      await call('GET', '/api/v1/orgs', '/api/v1/orgs', { token: wang.token, expect: 403 });
+
+      await call('PATCH', '/api/v1/users/{id}', `/api/v1/users/${made.user.id}`, { body: { version: 1, disabled: true }, token: tok.xita, expect: 403 });
+      const off = await call('PATCH', '/api/v1/users/{id}', `/api/v1/users/${made.user.id}`, { body: { version: 1, disabled: true }, expect: 200 });
+      assert.equal(off.json.disabled, true);
+      await call('GET', '/api/v1/session', '/api/v1/session', { token: wang.token, expect: 401 });
+      await call('POST', '/api/v1/session', '/api/v1/session',
+        { body: { username: 'wang', password: user.password }, token: null, expect: 401 });
+      await call('PATCH', '/api/v1/users/{id}', `/api/v1/users/${made.user.id}`, { body: { version: 1, disabled: false }, expect: 409 });
+      await call('PATCH', '/api/v1/users/{id}', `/api/v1/users/${made.user.id}`, { body: { version: 2, username: 'xita' }, expect: 409 });
+      const on = await call('PATCH', '/api/v1/users/{id}', `/api/v1/users/${made.user.id}`, { body: { version: 2, disabled: false }, expect: 200 });
+      made.user = on.json;
+      await call('PATCH', '/api/v1/users/{id}', `/api/v1/users/${made.user.id}`,
+        { body: { version: 3, password: 'another password' }, expect: 400 });
+      made.wangToken = (await signIn(server.url, 'wang', user.password)).token;
+    });
+
+    it('creates a user disabled when asked to', async () => {
+      const body = { username: 'zhao', password: 'correct horse battery', disabled: true };
+      assertMatches(requestSchema('POST', '/api/v1/users'), body, 'a disabled user');
+      const c = await call('POST', '/api/v1/users', '/api/v1/users', { body, expect: 201 });
+      assert.equal(c.json.disabled, true, 'POST /api/v1/users took disabled: true and created an enabled user');
+    });
+
+    it('grants and revokes roles, admins only; a grant counts at once', async () => {
+      assert.ok(made.user && made.wangToken, 'needs the user created above');
+      const all = await call('GET', '/api/v1/grants', '/api/v1/grants?limit=500', { expect: 200 });
+      for (const g of all.json.items)
+        assert.deepEqual((await call('GET', '/api/v1/grants/{id}', `/api/v1/grants/${g.id}`, { expect: 200 })).json, g);
+      const x = await call('GET', '/api/v1/grants', '/api/v1/grants?user_id=2', { expect: 200 });
+      assert.deepEqual(x.json.items.map((g) => [g.role, g.org_id, g.station_id]), [['committee_admin', 3, null]]);
+      assert.equal((await call('GET', '/api/v1/grants', '/api/v1/grants?org_id=4', { expect: 200 })).json.items.length, 2);
+      await call('GET', '/api/v1/grants', '/api/v1/grants?q=x', { expect: 400 });
+      await call('GET', '/api/v1/grants', '/api/v1/grants', { token: tok.xita, expect: 403 });
+      await call('GET', '/api/v1/grants/{id}', '/api/v1/grants/1', { token: tok.xita, expect: 403 });
+      await call('GET', '/api/v1/grants/{id}', '/api/v1/grants/999999', { expect: 404 });
+
+      const grant = { user_id: made.user.id, role: 'branch_secretary', org_id: 4 };
+      assertMatches(requestSchema('POST', '/api/v1/grants'), grant, 'the grant sent');
+      await call('POST', '/api/v1/grants', '/api/v1/grants', { body: grant, token: tok.xita, expect: 403 });
+      const g = await call('POST', '/api/v1/grants', '/api/v1/grants', { body: grant, expect: 201 });
+      assert.equal(g.headers.get('location'), `/api/v1/grants/${g.json.id}`);
+      const me = await call('GET', '/api/v1/session', '/api/v1/session', { token: made.wangToken, expect: 200 });
+      assert.deepEqual(me.json.user.grants, [{ role: 'branch_secretary', org_id: 4, station_id: null }]);
+      assert.deepEqual(ids(await call('GET', '/api/v1/orgs', '/api/v1/orgs', { token: made.wangToken, expect: 200 })), [4]);
+      await call('POST', '/api/v1/grants', '/api/v1/grants', { body: grant, expect: 409 });
+      const misbound = { user_id: made.user.id, role: 'station_manager', org_id: 4 };
+      assertDoesNotMatch(requestSchema('POST', '/api/v1/grants'), misbound, 'a station manager bound to an organisation');
+      assert.deepEqual(pointers(await call('POST', '/api/v1/grants', '/api/v1/grants', { body: misbound, expect: 422 })), ['/station_id']);
+      assert.deepEqual(pointers(await call('POST', '/api/v1/grants', '/api/v1/grants',
+        { body: { ...grant, user_id: 999999 }, expect: 422 })), ['/user_id']);
+      assert.deepEqual(pointers(await call('POST', '/api/v1/grants', '/api/v1/grants',
+        { body: { ...grant, role: 'wizard' }, expect: 400 })), ['/role']);
+
+      await call('DELETE', '/api/v1/grants/{id}', `/api/v1/grants/${g.json.id}`, { token: tok.xita, expect: 403 });
+      await call('DELETE', '/api/v1/grants/{id}', `/api/v1/grants/${g.json.id}`, { expect: 204 });
+      await call('DELETE', '/api/v1/grants/{id}', `/api/v1/grants/${g.json.id}`, { expect: 404 });
+      await call('GET', '/api/v1/orgs', '/api/v1/orgs', { token: made.wangToken, expect: 403 });
+    });
+
+    it('keeps the audit log: admins read it all, committee admins their subtree, others 403', async () => {
+      assert.ok(made.org && made.user, 'needs the writes above');
+      const all = await call('GET', '/api/v1/audit', '/api/v1/audit?limit=500', { expect: 200 });
+      assert.ok(all.json.items.length > 0);
+      const mine = await call('GET', '/api/v1/audit', `/api/v1/audit?entity=organisation&entity_id=${made.org.id}`, { expect: 200 });
+      assert.deepEqual(mine.json.items.map((e) => [e.action, e.username]).slice(0, 2), [['create', 'xita'], ['update', 'xita']]);
+      const created = mine.json.items[0];
+      assert.deepEqual(created.changes.name, [null, '西塔测试支部']);
+      assert.equal(created.org_id, 3);
+      assert.deepEqual((await call('GET', '/api/v1/audit/{id}', `/api/v1/audit/${created.id}`, { expect: 200 })).json, created);
+      const user = await call('GET', '/api/v1/audit', `/api/v1/audit?entity=user&entity_id=${made.user.id}&action=create`, { expect: 200 });
+      assert.equal(user.json.items.length, 1);
+      assert.equal(user.json.items[0].org_id, null);
+      assert.ok(!JSON.stringify(user.json).includes('correct horse'), 'no audit record shows a password');
+      const bad = await call('GET', '/api/v1/audit', '/api/v1/audit?entity=bogus&action=x&q=y', { expect: 400 });
+      assert.deepEqual(params(bad), ['action', 'entity', 'q']);
+
+      const xita = await call('GET', '/api/v1/audit', '/api/v1/audit?limit=500', { token: tok.xita, expect: 200 });
+      assert.ok(xita.json.items.some((e) => e.id === created.id));
+      assert.ok(xita.json.items.every((e) => e.org_id !== null));
+      await call('GET', '/api/v1/audit/{id}', `/api/v1/audit/${created.id}`, { token: tok.xita, expect: 200 });
+      await call('GET', '/api/v1/audit/{id}', `/api/v1/audit/${created.id}`, { token: tok.fuli, expect: 404 });
+      await call('GET', '/api/v1/audit/{id}', `/api/v1/audit/${user.json.items[0].id}`, { token: tok.xita, expect: 404 });
+      await call('GET', '/api/v1/audit/{id}', `/api/v1/audit/${created.id}`, { token: tok.member, expect: 404 });
+      await call('GET', '/api/v1/audit', '/api/v1/audit', { token: tok.member, expect: 403 });
+      await call('GET', '/api/v1/audit', '/api/v1/audit', { token: tok.zhongke, expect: 403 });
+      await call('GET', '/api/v1/audit', '/api/v1/audit', { token: tok.xita_station, expect: 403 });
+    });
+
+    it('lists only the audit records the caller may read, whatever other roles they hold', async () => {
+      // xita is also made a member of an R&F branch: a member does not read audit records.
+      const g = await call('POST', '/api/v1/grants', '/api/v1/grants', { body: { user_id: 2, role: 'member', org_id: 7 }, expect: 201 });
+      try {
+        const org = (await call('GET', '/api/v1/orgs/{id}', '/api/v1/orgs/7', { expect: 200 })).json;
+        await call('PATCH', '/api/v1/orgs/{id}', '/api/v1/orgs/7', { body: { version: org.version, contact_name: '审计' }, expect: 200 });
+        const listed = await call('GET', '/api/v1/audit', '/api/v1/audit?org_id=7&limit=500', { token: tok.xita, expect: 200 });
+        const unreadable = [];
+        for (const e of listed.json.items) {
+          const one = await call('GET', '/api/v1/audit/{id}', `/api/v1/audit/${e.id}`, { token: tok.xita });
+          if (one.status !== 200) unreadable.push(`${e.id} (${e.entity} ${e.entity_id} ${e.action}): ${one.status}`);
+        }
+        assert.deepEqual(unreadable, [], 'the list holds audit records that GET /api/v1/audit/{id} does not show to the caller');
+      } finally {
+        await call('DELETE', '/api/v1/grants/{id}', `/api/v1/grants/${g.json.id}`, { expect: 204 });
+      }
+    });
+
+    it('cleans up with documented 204s', async () => {
+      assert.ok(made.org, 'needs the organisation created above');
+      await call('DELETE', '/api/v1/orgs/{id}', `/api/v1/orgs/${made.org.id}`, { token: tok.xita, expect: 204 });
+      await call('GET', '/api/v1/orgs/{id}', `/api/v1/orgs/${made.org.id}`, { expect: 404 });
     });
   });
 
