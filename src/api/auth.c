@@ -50,7 +50,10 @@ int api_admit(struct exchange *ex, const struct route *r)
                       "signing in gave");
         return -1;
     }
-    if ((r->flags & (ROUTE_SIGNED_IN | ROUTE_ADMIN)) && c->user_id == 0) {
+    /* No write is anyone's without signing in: say so before looking at the body. */
+    bool needs_user = (r->flags & (ROUTE_SIGNED_IN | ROUTE_ADMIN)) ||
+                      (is_write(ex->method) && !(r->flags & ROUTE_NO_CSRF));
+    if (needs_user && c->user_id == 0) {
         reply_problem(ex, ERR_UNAUTHENTICATED,
                       token ? "the session is unknown or has ended: sign in again"
                             : "sign in first");

@@ -94,6 +94,8 @@ void reply_error(struct exchange *ex, const struct error *err)
     jw_obj_close(&w);
     ex->status = kinds[k].status;
     ex->response_type = "application/problem+json";
+    if (k == ERR_UNAUTHENTICATED) /* RFC 9110: a 401 names the scheme to use */
+        exchange_header(ex, "WWW-Authenticate", "Bearer realm=\"louyu\"");
 }
 
 void reply_problem(struct exchange *ex, enum err_kind kind, const char *detail)

@@ -142,36 +142,44 @@ void api_session_delete(struct exchange *ex)
     ex->status = 204;
 }
 
-/* POST /api/v1/users: a user with a password (which no other route takes or shows). */
+/* POST /api/v1/users: a user with a password (which no other route takes or shows). Every
+ * problem of the body is reported at once, the password's among them. */
 void api_user_create(struct exchange *ex)
 {
     struct error err;
     error_init(&err, ex->arena);
     json_t *body = api_parse_body(ex, &err);
-    json_t *pw = body ? json_object_get(body, "password") : NULL;
-    if (body && !json_is_string(pw))
-        error_field(&err, ERR_INVALID, "/password", "is required, as a string");
-    /* Everything but the password is an ordinary user record. */
-    if (body && json_is_object(body)) {
-        json_t *rest = json_deep_copy(body);
-        json_object_del(rest, "password");
-        struct user *rec = arena_alloc(ex->arena, sizeof(*rec));
-        fields_decode(ex->arena, rest, user_entity.table, rec, DECODE_CREATE, &err);
-        json_decref(rest);
-        if (err.kind == ERR_NONE) {
-            struct user *u = user_add(
-                ex->db, ex->arena, ex->caller, rec->username,
-                fields_is_null(user_entity.table, rec, "display_name") ? NULL : rec->display_name,
-                json_string_value(pw), &err);
-            if (u) {
-                exchange_header(ex, "Location",
-                                arena_printf(ex->arena, "/api/v1/users/%lld", (long long)u->id));
-                reply_record(ex, 201, &user_entity, u);
-                return;
-            }
-        }
+    if (body == NULL || !json_is_object(body)) {
+        if (body)
+            error_field(&err, ERR_INVALID, "", "the body must be a JSON object");
+        reply_error(ex, &err);
+        return;
     }
-    if (err.detail == NULL && err.nfields)
-        err.detail = "the user has invalid fields: see errors";
-    reply_error(ex, &err);
+    /* Everything but the password is an ordinary user record. */
+    json_t *pw = json_object_get(body, "password");
+    json_t *rest = json_deep_copy(body);
+    json_object_del(rest, "password");
+    struct user *rec = arena_alloc(ex->arena, sizeof(*rec));
+    fields_decode(ex->arena, rest, user_entity.table, rec, DECODE_CREATE, &err);
+    json_decref(rest);
+    const char *why =
+        json_is_string(pw) ? password_problem(json_string_value(pw)) : "is required, as a string";
+    if (why)
+        error_field(&err, ERR_INVALID, "/password", "%s", why);
+    struct user *u = NULL;
+    if (err.kind == ERR_NONE) {
+        const char *name =
+            fields_is_null(user_entity.table, rec, "display_name") ? NULL : rec->display_name;
+        u = user_add(ex->db, ex->arena, ex->caller, rec->username, name, rec->disabled,
+                     json_string_value(pw), &err);
+    }
+    if (u == NULL) {
+        if (err.detail == NULL)
+            err.detail = "the user has invalid fields: see errors";
+        reply_error(ex, &err);
+        return;
+    }
+    exchange_header(ex, "Location",
+                    arena_printf(ex->arena, "/api/v1/users/%lld", (long long)u->id));
+    reply_record(ex, 201, &user_entity, u);
 }

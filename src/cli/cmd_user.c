@@ -116,7 +116,7 @@ static int add(struct db *db, struct arena *a, const char *name, const struct us
     const char *pw = read_password(a);
     if (pw == NULL)
         return error_set(err, ERR_INVALID, "no password: set LOUYU_PASSWORD or pipe one line");
-    struct user *u = user_add(db, a, &entity_cli_caller, name, o->display_name, pw, err);
+    struct user *u = user_add(db, a, &entity_cli_caller, name, o->display_name, false, pw, err);
     if (u == NULL)
         return -1;
     if (o->role &&

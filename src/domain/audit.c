@@ -68,9 +68,11 @@ static char *changes_json(struct arena *a, const struct table *t, const void *be
 }
 
 int audit_record(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
-                 int64_t id, const char *action, int64_t org_id, const void *before,
+                 int64_t id, const char *action, const struct target *t, const void *before,
                  const void *after, struct error *err)
 {
+    int64_t org_id = t ? t->org_id : 0;
+    const char *path = t && t->npaths ? t->paths[0] : NULL;
     const char *changes = changes_json(a, e->table, before, after);
     struct db_stmt *st = db_stmt(db, Q_AUDIT_INSERT, err);
     if (st == NULL)
@@ -90,6 +92,10 @@ int audit_record(struct db *db, struct arena *a, const struct caller *c, const s
     else
         db_bind_null(st, 7);
     db_bind_text(st, 8, changes, strlen(changes));
+    if (path)
+        db_bind_text(st, 9, path, strlen(path));
+    else
+        db_bind_null(st, 9);
     return db_exec(st, err);
 }
 
@@ -108,13 +114,6 @@ struct audit_entry {
 };
 
 static const char *const actions[] = {"create", "update", "delete", "password", NULL};
-
-static int audit_target(struct db *db, struct arena *a, const void *rec, struct target *t,
-                        struct error *err)
-{
-    const struct audit_entry *e = rec;
-    return target_add_org(db, a, e->org_id, t, err);
-}
 
 static int canon_any(struct arena *a, const json_t *v, char **out, const char **why)
 {
@@ -163,6 +162,26 @@ static const struct field audit_fields[] = {
 
 static const struct table audit_table = {audit_fields, sizeof(audit_fields) / sizeof(struct field),
                                          sizeof(struct audit_entry)};
+
+/* A record is governed by the path its organisation had when it was written (which
+ * outlives the organisation), and by the committees the organisation is a partner of. */
+static int audit_target(struct db *db, struct arena *a, const void *rec, struct target *t,
+                        struct error *err)
+{
+    const struct audit_entry *e = rec;
+    struct db_stmt *st = db_stmt(db, Q_AUDIT_PATH, err);
+    if (st == NULL)
+        return -1;
+    db_bind_int(st, 1, e->id);
+    enum db_step r = db_step(st, err);
+    if (r == DB_FAIL)
+        return -1;
+    if (r == DB_ROW) {
+        t->paths[t->npaths++] = arena_strdup(a, db_col_text(st, 0, NULL));
+        db_step(st, err);
+    }
+    return fields_is_null(&audit_table, e, "org_id") ? 0 : target_add_org(db, a, e->org_id, t, err);
+}
 
 static const char *const entity_names[] = {"building",    "station", "room",  "organisation",
                                            "partnership", "user",    "grant", NULL};

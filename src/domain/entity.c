@@ -152,6 +152,18 @@ static int check_all(struct db *db, struct arena *a, const struct entity *e, con
     return e->check ? e->check(db, rec, err) : 0;
 }
 
+/* The database's own constraints are the last line of defence: their messages name
+ * tables and columns, which are no business of a client. */
+static int constraint(const struct entity *e, struct error *err)
+{
+    if (err->kind == ERR_CONFLICT && err->nfields == 0)
+        error_set(err, ERR_CONFLICT,
+                  "the %s conflicts with another record: a duplicate, or something it refers to "
+                  "was changed meanwhile",
+                  e->name);
+    return -1;
+}
+
 static int64_t insert(struct db *db, const struct entity *e, const void *rec, struct error *err)
 {
     struct db_stmt *st = db_stmt(db, e->insert, err);
@@ -160,7 +172,8 @@ static int64_t insert(struct db *db, const struct entity *e, const void *rec, st
     int idx = rows_bind(st, e->table, rec);
     db_bind_int(st, idx, time_now());
     if (db_step(st, err) != DB_ROW)
-        return err->kind ? -1 : error_set(err, ERR_INTERNAL, "insert returned no id");
+        return err->kind ? constraint(e, err)
+                         : error_set(err, ERR_INTERNAL, "insert returned no id");
     int64_t id = db_col_int(st, 0);
     return db_exec(st, err) == 0 ? id : -1;
 }
@@ -177,7 +190,7 @@ struct write {
 
 /* Reads back what was written, runs the after-write hook and records the audit entry. */
 static int finish(struct db *db, struct write *w, const char *action, const void *before,
-                  int64_t org_id, struct error *err)
+                  const struct target *t, struct error *err)
 {
     w->stored = entity_get(db, w->a, w->e, w->id, err);
     if (w->stored == NULL)
@@ -188,18 +201,18 @@ static int finish(struct db *db, struct write *w, const char *action, const void
             (w->stored = entity_get(db, w->a, w->e, w->id, err)) == NULL)
             return -1;
     }
-    return audit_record(db, w->a, w->c, w->e, w->id, action, org_id, before, w->stored, err);
+    return audit_record(db, w->a, w->c, w->e, w->id, action, t, before, w->stored, err);
 }
 
 static int create_txn(struct db *db, void *ctx, struct error *err)
 {
     struct write *w = ctx;
     struct target t;
-    if (check_all(db, w->a, w->e, w->rec, err) != 0 ||
-        allowed(db, w->a, w->c, w->e, ACT_CREATE, w->rec, 0, &t, err) != 0 ||
-        (w->id = insert(db, w->e, w->rec, err)) < 0)
+    /* Access first: a refused caller learns nothing about which ids exist. */
+    if (allowed(db, w->a, w->c, w->e, ACT_CREATE, w->rec, 0, &t, err) != 0 ||
+        check_all(db, w->a, w->e, w->rec, err) != 0 || (w->id = insert(db, w->e, w->rec, err)) < 0)
         return -1;
-    return finish(db, w, "create", NULL, t.org_id, err);
+    return finish(db, w, "create", NULL, &t, err);
 }
 
 void *entity_create(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
@@ -228,7 +241,7 @@ static int update(struct db *db, const struct entity *e, int64_t id, const void 
     db_bind_int(st, idx++, id);
     db_bind_int(st, idx, version);
     if (db_exec(st, err) != 0)
-        return -1;
+        return constraint(e, err);
     /* Another writer got in between the read and the write (possible where the database
      * does not serialise writers as SQLite does). */
     return db_changes(st) == 1 ? 0 : stale(e, version + 1, version, err);
@@ -291,7 +304,7 @@ static int update_txn(struct db *db, void *ctx, struct error *err)
         allowed(db, w->a, w->c, w->e, ACT_UPDATE, rec, w->id, &t, err) != 0 ||
         update(db, w->e, w->id, rec, have, err) != 0)
         return -1;
-    return finish(db, w, "update", before, t.org_id, err);
+    return finish(db, w, "update", before, &t, err);
 }
 
 void *entity_update(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
@@ -333,7 +346,7 @@ static int delete_txn(struct db *db, void *ctx, struct error *err)
     db_bind_int(st, 1, w->id);
     if (db_exec(st, err) != 0)
         return -1;
-    return audit_record(db, w->a, w->c, w->e, w->id, "delete", t.org_id, rec, NULL, err);
+    return audit_record(db, w->a, w->c, w->e, w->id, "delete", &t, rec, NULL, err);
 }
 
 int entity_delete(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,

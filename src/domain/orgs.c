@@ -201,14 +201,47 @@ static const struct filter partnership_filters[] = {
     {.param = "committee_id", .type = FT_REF},
 };
 
+static bool is_committee(const char *kind)
+{
+    static const char *const committees[] = {"district_department", "joint_committee",
+                                             "building_committee", "general_branch", NULL};
+    for (size_t i = 0; committees[i]; i++)
+        if (strcmp(kind, committees[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A partnership takes a co-building partner (an organisation managed as a partner) into a
+ * committee: never one committee into another, which would hand over its whole subtree. */
 static int check_partnership(struct db *db, const void *rec, struct error *err)
 {
-    (void)db;
     const struct partnership *p = rec;
-    if (p->partner_id == p->committee_id)
+    struct arena *a = err->arena;
+    struct org *partner = entity_get(db, a, &org_entity, p->partner_id, err);
+    struct org *committee = partner ? entity_get(db, a, &org_entity, p->committee_id, err) : NULL;
+    if (committee == NULL)
+        return -1;
+    if (strcmp(partner->managed, "partner") != 0)
+        return error_field(err, ERR_RULE, "/partner_id",
+                           "organisation %lld is not a co-building partner (managed: %s)",
+                           (long long)p->partner_id, partner->managed);
+    if (!is_committee(committee->kind))
         return error_field(err, ERR_RULE, "/committee_id",
-                           "an organisation cannot be its own partner");
-    return 0;
+                           "organisation %lld is a %s, not a committee", (long long)p->committee_id,
+                           committee->kind);
+    struct db_stmt *st = db_stmt(db, Q_PARTNERSHIP_DUPLICATE, err);
+    if (st == NULL)
+        return -1;
+    db_bind_int(st, 1, p->partner_id);
+    db_bind_int(st, 2, p->committee_id);
+    db_bind_int(st, 3, p->id);
+    enum db_step r = db_step(st, err);
+    if (r == DB_ROW) {
+        db_step(st, err);
+        return error_set(err, ERR_CONFLICT, "organisation %lld is already a partner of %lld",
+                         (long long)p->partner_id, (long long)p->committee_id);
+    }
+    return r == DB_FAIL ? -1 : 0;
 }
 
 /* A partnership belongs to the committee that takes the partner in. */

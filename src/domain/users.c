@@ -92,6 +92,7 @@ struct new_user {
     const struct caller *c;
     const char *username, *display_name;
     const char *hash;
+    bool disabled;
     struct user *stored;
 };
 
@@ -109,22 +110,25 @@ static int add_txn(struct db *db, void *ctx, struct error *err)
         db_bind_text(st, 2, n->display_name, strlen(n->display_name));
     else
         db_bind_null(st, 2);
-    db_bind_int(st, 3, 0);
+    db_bind_int(st, 3, n->disabled ? 1 : 0);
     db_bind_int(st, 4, time_now());
     db_bind_text(st, 5, n->hash, strlen(n->hash));
     if (db_step(st, err) != DB_ROW) {
-        if (err->kind == ERR_CONFLICT)
+        if (err->kind == ERR_CONFLICT) {
+            error_set(err, ERR_CONFLICT, "the username '%s' is taken", n->username);
             error_field(err, ERR_CONFLICT, "/username", "is taken");
+        }
         return -1;
     }
     int64_t id = db_col_int(st, 0);
     if (db_exec(st, err) != 0 || (n->stored = entity_get(db, n->a, &user_entity, id, err)) == NULL)
         return -1;
-    return audit_record(db, n->a, n->c, &user_entity, id, "create", 0, NULL, n->stored, err);
+    return audit_record(db, n->a, n->c, &user_entity, id, "create", NULL, NULL, n->stored, err);
 }
 
 struct user *user_add(struct db *db, struct arena *a, const struct caller *c, const char *username,
-                      const char *display_name, const char *password, struct error *err)
+                      const char *display_name, bool disabled, const char *password,
+                      struct error *err)
 {
     const char *why = password_problem(password);
     if (why) {
@@ -136,7 +140,7 @@ struct user *user_add(struct db *db, struct arena *a, const struct caller *c, co
         error_set(err, ERR_INTERNAL, "cannot hash the password (out of memory?)");
         return NULL;
     }
-    struct new_user n = {a, c, username, display_name, hash, NULL};
+    struct new_user n = {a, c, username, display_name, hash, disabled, NULL};
     return db_transact(db, DB_WRITE, add_txn, &n, err) == 0 ? n.stored : NULL;
 }
 
@@ -169,7 +173,7 @@ static int passwd_txn(struct db *db, void *ctx, struct error *err)
     if (db_exec(st, err) != 0)
         return -1;
     /* The audit says that the password changed, never what to. */
-    return audit_record(db, p->a, p->c, &user_entity, p->user_id, "password", 0, u, u, err);
+    return audit_record(db, p->a, p->c, &user_entity, p->user_id, "password", NULL, u, u, err);
 }
 
 int user_set_password(struct db *db, struct arena *a, const struct caller *c, int64_t user_id,

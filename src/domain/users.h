@@ -32,7 +32,8 @@ extern const struct entity grant_entity;
 
 /* Creates a user with this password (hashed here, before the transaction). */
 struct user *user_add(struct db *db, struct arena *a, const struct caller *c, const char *username,
-                      const char *display_name, const char *password, struct error *err);
+                      const char *display_name, bool disabled, const char *password,
+                      struct error *err);
 
 /* Sets a new password and ends the user's sessions. */
 int user_set_password(struct db *db, struct arena *a, const struct caller *c, int64_t user_id,

@@ -122,6 +122,9 @@ static const char *const migrations[] = {
     " entity_id BIGINT NOT NULL,"
     " action TEXT NOT NULL,"
     " org_id BIGINT,"
+    /* the organisation's path when the write happened: the record stays in reach of the
+     * committees above it even after the organisation is gone */
+    " org_path TEXT,"
     " changes TEXT NOT NULL);"
     "CREATE INDEX audit_entity ON audit (entity, entity_id);",
 };

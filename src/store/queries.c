@@ -50,6 +50,15 @@
     "JOIN orgs c ON c.id = p.committee_id WHERE p.partner_id = t.id "                              \
     "AND c.path LIKE gr.path || '%'))))"
 
+/* The audit log is a committee admin's to read, for the organisations whose path (when
+ * written) lies in its subtree, or that are partners of a committee there. */
+#define AUDIT_IN_SCOPE(n)                                                                          \
+    "(CAST(?" #n " AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM grants g "                          \
+    "JOIN orgs gr ON gr.id = g.org_id WHERE g.user_id = ?" #n " AND g.role = 'committee_admin' "   \
+    "AND (a.org_path LIKE gr.path || '%' OR EXISTS (SELECT 1 FROM partnerships p "                 \
+    "JOIN orgs c ON c.id = p.committee_id WHERE p.partner_id = a.org_id "                          \
+    "AND c.path LIKE gr.path || '%'))))"
+
 /* Case-insensitive substring match of a pattern built by store/rows.c.
  * An optional filter is written "(CAST(?n AS type) IS NULL OR ...)": PostgreSQL infers a
  * parameter's type from its first use, and "?n IS NULL" alone gives it none. */
@@ -143,6 +152,8 @@ static const char *const sql[Q__MAX] = {
         "version = version + 1, updated_at = ?3 WHERE id = ?4 AND version = ?5",
     [Q_PARTNERSHIP_DELETE] = "DELETE FROM partnerships WHERE id = ?1",
     [Q_PARTNERSHIP_DEPENDANTS] = "SELECT 0 WHERE CAST(?1 AS BIGINT) IS NOT NULL",
+    [Q_PARTNERSHIP_DUPLICATE] = "SELECT 1 FROM partnerships WHERE partner_id = ?1 "
+                                "AND committee_id = ?2 AND id <> ?3",
 
     [Q_USER_GET] = USER_SELECT " WHERE id = ?1",
     [Q_USER_LIST] = USER_SELECT " WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR disabled = ?2) "
@@ -201,17 +212,16 @@ static const char *const sql[Q__MAX] = {
     [Q_SIGNIN_FAILURE_CLEAR] = "DELETE FROM signin_failures WHERE key = ?1",
 
     [Q_AUDIT_INSERT] = "INSERT INTO audit (at, user_id, username, entity, entity_id, action, "
-                       "org_id, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                       "org_id, changes, org_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_AUDIT_GET] = AUDIT_SELECT " WHERE id = ?1",
-    [Q_AUDIT_LIST] =
-        AUDIT_SELECT " a WHERE id > ?1 AND (CAST(?2 AS TEXT) IS NULL OR entity = ?2) "
-                     "AND (CAST(?3 AS BIGINT) IS NULL OR entity_id = ?3) "
-                     "AND (CAST(?4 AS BIGINT) IS NULL OR user_id = ?4) "
-                     "AND (CAST(?5 AS TEXT) IS NULL OR action = ?5) "
-                     "AND (CAST(?6 AS BIGINT) IS NULL OR org_id = ?6) "
-                     "AND (CAST(?7 AS BIGINT) IS NULL OR (a.org_id IS NOT NULL AND " IN_SCOPE(
-                         7, "a.org_id") ")) AND CAST(?8 AS TEXT) IS NULL "
-                                        "ORDER BY id LIMIT ?9",
+    [Q_AUDIT_LIST] = AUDIT_SELECT " a WHERE id > ?1 AND (CAST(?2 AS TEXT) IS NULL OR entity = ?2) "
+                                  "AND (CAST(?3 AS BIGINT) IS NULL OR entity_id = ?3) "
+                                  "AND (CAST(?4 AS BIGINT) IS NULL OR user_id = ?4) "
+                                  "AND (CAST(?5 AS TEXT) IS NULL OR action = ?5) "
+                                  "AND (CAST(?6 AS BIGINT) IS NULL OR org_id = ?6) "
+                                  "AND " AUDIT_IN_SCOPE(7) " AND CAST(?8 AS TEXT) IS NULL "
+                                                           "ORDER BY id LIMIT ?9",
+    [Q_AUDIT_PATH] = "SELECT org_path FROM audit WHERE id = ?1 AND org_path IS NOT NULL",
 };
 
 const char *query_sql(enum query q)

@@ -49,6 +49,7 @@ enum query {
     Q_PARTNERSHIP_UPDATE,
     Q_PARTNERSHIP_DELETE,
     Q_PARTNERSHIP_DEPENDANTS,
+    Q_PARTNERSHIP_DUPLICATE,
 
     Q_USER_GET,
     Q_USER_LIST,
@@ -82,6 +83,7 @@ enum query {
     Q_AUDIT_INSERT,
     Q_AUDIT_GET,
     Q_AUDIT_LIST,
+    Q_AUDIT_PATH,
 
     Q__MAX
 };

@@ -289,7 +289,9 @@ static int lite_lock_schema(struct db *db, struct error *err)
 
 static const struct db_ops lite_ops = {
     .name = "sqlite",
-    .id_type = "INTEGER PRIMARY KEY", /* the rowid alias: the fastest key SQLite has */
+    /* The rowid alias, the fastest key SQLite has; AUTOINCREMENT so that the id of a deleted
+     * record is never given to another (the audit log names records by id). */
+    .id_type = "INTEGER PRIMARY KEY AUTOINCREMENT",
     .close = lite_close,
     .begin = lite_begin,
     .commit = lite_commit,

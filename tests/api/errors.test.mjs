@@ -287,7 +287,9 @@ test('a body that is not application/json: 415', async () => {
   await refused('PATCH', `/api/v1/buildings/${westId}`, JSON.stringify({ version: 1, name: 'x' }), { status: 415, headers: { 'content-type': 'text/json' } });
   // no Content-Type at all (fetch adds none for a byte body; srv.request would add one)
   const before = await snapshot();
-  const res = await fetch(`${srv.url}/api/v1/buildings`, { method: 'POST', body: new TextEncoder().encode(body) });
+  const res = await fetch(`${srv.url}/api/v1/buildings`, {
+    method: 'POST', body: new TextEncoder().encode(body), headers: { authorization: `Bearer ${srv.token}` },
+  });
   const text = await res.text();
   assertProblem({ status: res.status, headers: res.headers, text, json: JSON.parse(text) }, 415);
   assert.deepEqual(await snapshot(), before);

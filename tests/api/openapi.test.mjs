@@ -726,7 +726,7 @@ describe('the server answers as docs/openapi.yaml says', () => {
     });
 
     it('creates, updates and deletes organisations as the policy says (201, 200, 204; 403, 404, 409, 422)', async () => {
-      const org = { name: '西塔测试支部', kind: 'branch', parent_id: 3, building_id: 1 };
+      const org = { name: '西塔测试总支', kind: 'general_branch', parent_id: 3, building_id: 1 };
       assertMatches(requestSchema('POST', '/api/v1/orgs'), org, 'the organisation sent');
       const c = await call('POST', '/api/v1/orgs', '/api/v1/orgs', { body: org, token: tok.xita, expect: 201 });
       assert.equal(c.headers.get('location'), `/api/v1/orgs/${c.json.id}`);
@@ -789,8 +789,11 @@ describe('the server answers as docs/openapi.yaml says', () => {
       await call('GET', '/api/v1/orgs/{id}', `/api/v1/orgs/${partner.json.id}`, { token: tok.xita, expect: 200 });
       await call('POST', '/api/v1/partnerships', '/api/v1/partnerships', { body: link, token: tok.xita, expect: 409 });
       await call('POST', '/api/v1/partnerships', '/api/v1/partnerships', { body: { ...link, committee_id: 6 }, token: tok.xita, expect: 403 });
+      // Only a co-building partner can be linked, and only to a committee.
       const self = await call('POST', '/api/v1/partnerships', '/api/v1/partnerships', { body: { partner_id: 3, committee_id: 3 }, expect: 422 });
-      assert.deepEqual(pointers(self), ['/committee_id']);
+      assert.deepEqual(pointers(self), ['/partner_id']);
+      const toBranch = await call('POST', '/api/v1/partnerships', '/api/v1/partnerships', { body: { partner_id: 5, committee_id: 4 }, expect: 422 });
+      assert.deepEqual(pointers(toBranch), ['/committee_id']);
 
       const moved = await call('PATCH', '/api/v1/partnerships/{id}', `/api/v1/partnerships/${p.json.id}`,
         { body: { version: 1, committee_id: made.org.id }, token: tok.xita, expect: 200 });
@@ -909,7 +912,7 @@ describe('the server answers as docs/openapi.yaml says', () => {
       const mine = await call('GET', '/api/v1/audit', `/api/v1/audit?entity=organisation&entity_id=${made.org.id}`, { expect: 200 });
       assert.deepEqual(mine.json.items.map((e) => [e.action, e.username]).slice(0, 2), [['create', 'xita'], ['update', 'xita']]);
       const created = mine.json.items[0];
-      assert.deepEqual(created.changes.name, [null, '西塔测试支部']);
+      assert.deepEqual(created.changes.name, [null, '西塔测试总支']);
       assert.equal(created.org_id, 3);
       assert.deepEqual((await call('GET', '/api/v1/audit/{id}', `/api/v1/audit/${created.id}`, { expect: 200 })).json, created);
       const user = await call('GET', '/api/v1/audit', `/api/v1/audit?entity=user&entity_id=${made.user.id}&action=create`, { expect: 200 });
