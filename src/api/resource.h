@@ -19,6 +19,9 @@ json_t *api_parse_body(struct exchange *ex, struct error *err);
 
 struct entity;
 
+/* A decimal integer without sign, spaces or leading zeros (as in a query string). */
+bool api_parse_int(const char *s, int64_t *out);
+
 /* Decodes the body into a record of e; NULL with err filled when it is not one. */
 void *decode_record(struct exchange *ex, const struct entity *e, enum decode_mode mode,
                     struct error *err);
