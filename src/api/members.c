@@ -5,12 +5,15 @@
 #include "api/members.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "api/resource.h"
 #include "core/arena.h"
 #include "core/jsonw.h"
 #include "core/timefmt.h"
+#include "core/csv.h"
+#include "domain/import.h"
 #include "domain/members.h"
 #include "domain/orgs.h"
 
@@ -167,5 +170,177 @@ void api_birthdays(struct exchange *ex)
     jw_key(&w, "next");
     jw_null(&w);
     jw_obj_close(&w);
+    ex->status = 200;
+}
+
+/* ---- import and export ---- */
+
+static bool flag(struct exchange *ex, const char *name, struct error *err)
+{
+    const char *v = exchange_query(ex, name);
+    if (v == NULL || strcmp(v, "false") == 0)
+        return false;
+    if (strcmp(v, "true") != 0)
+        error_param(err, name, "must be true or false");
+    return true;
+}
+
+static void write_report(struct jsonw *w, const struct import_report *rep)
+{
+    jw_key(w, "encoding");
+    jw_str(w, rep->encoding ? rep->encoding : "");
+    jw_key(w, "committed");
+    jw_bool(w, rep->committed);
+    jw_key(w, "counts");
+    jw_obj_open(w);
+    for (int i = 0; i < 4; i++) {
+        jw_key(w, import_action_names[i]);
+        jw_int(w, (int64_t)rep->count[i]);
+    }
+    jw_obj_close(w);
+    jw_key(w, "rows");
+    jw_arr_open(w);
+    for (size_t i = 0; i < rep->nrows; i++) {
+        const struct import_row *r = &rep->rows[i];
+        jw_obj_open(w);
+        jw_key(w, "line");
+        jw_int(w, (int64_t)r->line);
+        jw_key(w, "action");
+        jw_str(w, import_action_names[r->action]);
+        jw_key(w, "member_id");
+        r->member_id ? jw_int(w, r->member_id) : jw_null(w);
+        jw_key(w, "reason");
+        r->reason ? jw_str(w, r->reason) : jw_null(w);
+        jw_obj_close(w);
+    }
+    jw_arr_close(w);
+    jw_key(w, "rejected_csv");
+    if (rep->count[IMPORT_REJECT])
+        jw_strn(w, rep->rejected_csv.data, rep->rejected_csv.len);
+    else
+        jw_null(w);
+}
+
+/* POST /api/v1/members/import?dry_run=&partial=&encoding=, the file as the body. */
+void api_member_import(struct exchange *ex)
+{
+    struct error err;
+    error_init(&err, ex->arena);
+    const char *ct = ex->content_type ? ex->content_type : "";
+    struct import_options o = {.encoding = exchange_query(ex, "encoding")};
+    o.dry_run = flag(ex, "dry_run", &err);
+    o.partial = flag(ex, "partial", &err);
+    if (err.kind != ERR_NONE) {
+        err.detail = "the query has invalid parameters: see errors";
+        reply_error(ex, &err);
+        return;
+    }
+    if (strncasecmp(ct, "text/csv", 8) != 0 &&
+        strncasecmp(ct, "application/octet-stream", 24) != 0) {
+        reply_problem(ex, ERR_MEDIA_TYPE,
+                      "send the file as text/csv (any encoding: say which "
+                      "with ?encoding=, or let louyu detect it)");
+        return;
+    }
+    struct import_report rep;
+    int rc = import_members(ex->db, ex->arena, ex->caller, ex->body, ex->body_len, &o, &rep, &err);
+    if (rc != 0 && rep.nrows == 0) {
+        buf_free(&rep.rejected_csv);
+        reply_error(ex, &err);
+        return;
+    }
+    /* Refused or not, the answer carries the report of every row. */
+    struct jsonw w;
+    jw_init(&w, &ex->response);
+    jw_obj_open(&w);
+    if (rc != 0) {
+        jw_key(&w, "type");
+        jw_str(&w, "/problems/rule");
+        jw_key(&w, "title");
+        jw_str(&w, "Against a rule");
+        jw_key(&w, "status");
+        jw_int(&w, 422);
+        jw_key(&w, "detail");
+        jw_str(&w, err.detail);
+        ex->response_type = "application/problem+json";
+    }
+    write_report(&w, &rep);
+    jw_obj_close(&w);
+    ex->status = rc != 0 ? 422 : 200;
+    buf_free(&rep.rejected_csv);
+}
+
+/* The export's columns: the importer reads the same headers back. */
+static const char *const export_columns[][2] = {
+    {"编号", "external_id"},
+    {"姓名", "name"},
+    {"性别", "gender"},
+    {"出生日期", "born_on"},
+    {"手机", "phone"},
+    {"身份证号", "id_number"},
+    {"支部编号", "branch_id"},
+    {"类型", "kind"},
+    {"申请入党日期", "applied_on"},
+    {"确定积极分子日期", "activist_on"},
+    {"确定发展对象日期", "target_on"},
+    {"入党日期", "admitted_on"},
+    {"转正日期", "full_on"},
+};
+
+static void export_row(struct buf *out, const struct member *m)
+{
+    const struct table *t = member_entity.table;
+    for (size_t c = 0; c < sizeof(export_columns) / sizeof(export_columns[0]); c++) {
+        int i = fields_find(t, export_columns[c][1]);
+        const struct field *f = &t->fields[i];
+        const char *v = "";
+        char num[24];
+        if (!rec_is_null(m, (size_t)i)) {
+            if (f->type == FT_REF) {
+                snprintf(num, sizeof(num), "%lld", (long long)*FIELD_CPTR(m, f, int64_t));
+                v = num;
+            } else
+                v = *FIELD_CPTR(m, f, char *);
+        }
+        csv_put(out, v ? v : "", c == 0);
+    }
+    buf_puts(out, "\r\n");
+}
+
+/* GET /api/v1/members/export.csv: every member the list would show (same filters), masked
+ * as the caller's role requires, as CSV that Excel opens (UTF-8 with a BOM). */
+void api_member_export(struct exchange *ex)
+{
+    struct error err;
+    error_init(&err, ex->arena);
+    struct list_query lq;
+    if (api_list_query(ex, &member_entity, &lq, &err) != 0) {
+        reply_error(ex, &err);
+        return;
+    }
+    struct buf out = BUF_INIT;
+    buf_puts(&out, "\xEF\xBB\xBF");
+    for (size_t c = 0; c < sizeof(export_columns) / sizeof(export_columns[0]); c++)
+        csv_put(&out, export_columns[c][0], c == 0);
+    buf_puts(&out, "\r\n");
+    size_t nfilters = lq.nfilters;
+    lq.limit = 500;
+    void **items;
+    size_t n;
+    do {
+        lq.nfilters = nfilters;
+        if (entity_list(ex->db, ex->arena, ex->caller, &member_entity, &lq, &items, &n, &lq.after,
+                        &err) != 0) {
+            buf_free(&out);
+            reply_error(ex, &err);
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            export_row(&out, items[i]);
+    } while (lq.after != 0);
+    buf_free(&ex->response);
+    ex->response = out;
+    ex->response_type = "text/csv; charset=utf-8";
+    exchange_header(ex, "Content-Disposition", "attachment; filename=\"members.csv\"");
     ex->status = 200;
 }

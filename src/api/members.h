@@ -7,5 +7,7 @@
 void api_member_stage(struct exchange *ex);
 void api_member_report(struct exchange *ex);
 void api_birthdays(struct exchange *ex);
+void api_member_import(struct exchange *ex);
+void api_member_export(struct exchange *ex);
 
 #endif

@@ -101,8 +101,8 @@ static bool known_param(const struct entity *e, const char *key)
 }
 
 /* Fills lq from the query string; every bad parameter becomes an error. */
-static int parse_list_query(struct exchange *ex, const struct entity *e, struct list_query *lq,
-                            struct error *err)
+int api_list_query(struct exchange *ex, const struct entity *e, struct list_query *lq,
+                   struct error *err)
 {
     memset(lq, 0, sizeof(*lq));
     lq->limit = LIMIT_DEFAULT;
@@ -214,7 +214,7 @@ void res_list(struct exchange *ex)
     void **items;
     size_t n;
     int64_t next;
-    if (parse_list_query(ex, e, &lq, &err) != 0 ||
+    if (api_list_query(ex, e, &lq, &err) != 0 ||
         entity_list(ex->db, ex->arena, ex->caller, e, &lq, &items, &n, &next, &err) != 0) {
         reply_error(ex, &err);
         return;

@@ -265,6 +265,10 @@ static const char *const sql[Q__MAX] = {
     [Q_MEMBER_SET_REPORT] = "UPDATE members SET last_report_on = ?1, version = version + 1, "
                             "updated_at = ?2 WHERE id = ?3 AND version = ?4",
 
+    [Q_MEMBER_BY_PHONE] = "SELECT id FROM members WHERE phone = ?1",
+    [Q_MEMBER_BY_EXTERNAL] = "SELECT id FROM members WHERE external_id = ?1",
+    [Q_ORG_BY_NAME] = "SELECT id FROM orgs WHERE name = ?1 ORDER BY id LIMIT 2",
+
     [Q_AUDIT_INSERT] = "INSERT INTO audit (at, user_id, username, entity, entity_id, action, "
                        "org_id, changes, org_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_AUDIT_GET] = AUDIT_SELECT " WHERE id = ?1",
