@@ -2,7 +2,8 @@
 #
 #   make            release build: build/release/louyu
 #   make run        install what is missing, build, create ./louyu.db with the demo, serve
-#   make test       instrumented build (ASan + UBSan), unit tests, black-box API tests, lint
+#   make test       lint, the release build (its optimiser warns of more), then an
+#                   instrumented build (ASan + UBSan): unit tests, black-box API tests
 #   make bench      wrk against louyu and nginx in one run; see docs/performance.md
 #   make fmt        clang-format the tree
 #   make lint       formatting and layering checks
@@ -73,7 +74,7 @@ api: build/asan/louyu
 
 test:
 	@scripts/setup
-	@$(MAKE) --no-print-directory lint unit api
+	@$(MAKE) --no-print-directory lint build/release/louyu unit api
 
 lint:
 	@scripts/lint

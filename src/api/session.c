@@ -110,7 +110,7 @@ void api_session_create(struct exchange *ex)
 {
     struct error err;
     error_init(&err, ex->arena);
-    const char *user, *pw;
+    const char *user = NULL, *pw = NULL;
     struct session *s = arena_alloc(ex->arena, sizeof(*s));
     int retry_after = 0;
     if (decode_credentials(ex, &user, &pw, &err) != 0 ||

@@ -153,7 +153,8 @@ static const char *const kind_words[][2] = {
 /* ---- the import ---- */
 
 struct job {
-    struct arena *a;
+    struct arena *a;   /* what the report keeps */
+    struct arena *row; /* what one row needs: freed after each, so memory stays flat */
     const struct caller *c;
     const struct import_options *o;
     struct import_report *rep;
@@ -172,7 +173,7 @@ static const char *put_value(struct db *db, struct job *j, json_t *obj, const ch
                              const char *v, struct error *err)
 {
     if (textenc_garbled(v))
-        return arena_printf(j->a,
+        return arena_printf(j->row,
                             "%s looks garbled (mojibake): was the file saved in another "
                             "encoding?",
                             field);
@@ -182,12 +183,12 @@ static const char *put_value(struct db *db, struct job *j, json_t *obj, const ch
                 ? normal_choice(v, gender_words, sizeof(gender_words) / sizeof(gender_words[0]))
                 : normal_choice(v, kind_words, sizeof(kind_words) / sizeof(kind_words[0]));
         if (w == NULL)
-            return arena_printf(j->a, "%s '%s' is not one louyu knows", field, v);
+            return arena_printf(j->row, "%s '%s' is not one louyu knows", field, v);
         json_object_set_new(obj, field, json_string(w));
     } else if (strstr(field, "_on")) {
-        const char *d = normal_date(j->a, v);
+        const char *d = normal_date(j->row, v);
         if (d == NULL)
-            return arena_printf(j->a, "%s '%s' is not a date (e.g. 2017-07-01)", field, v);
+            return arena_printf(j->row, "%s '%s' is not a date (e.g. 2017-07-01)", field, v);
         json_object_set_new(obj, field, json_string(d));
     } else if (strcmp(field, "branch") == 0) {
         struct db_stmt *st = db_stmt(db, Q_ORG_BY_NAME, err);
@@ -199,7 +200,7 @@ static const char *put_value(struct db *db, struct job *j, json_t *obj, const ch
         while (db_step(st, err) == DB_ROW)
             id = db_col_int(st, 0), found++;
         if (found != 1)
-            return arena_printf(j->a,
+            return arena_printf(j->row,
                                 found ? "more than one organisation is named '%s': use branch_id"
                                       : "no organisation is named '%s'",
                                 v);
@@ -208,10 +209,10 @@ static const char *put_value(struct db *db, struct job *j, json_t *obj, const ch
         char *end;
         long long id = strtoll(v, &end, 10);
         if (*end || id < 1)
-            return arena_printf(j->a, "branch_id '%s' is not an id", v);
+            return arena_printf(j->row, "branch_id '%s' is not an id", v);
         json_object_set_new(obj, field, json_integer(id));
     } else if (strcmp(field, "phone") == 0) {
-        char *p = arena_strdup(j->a, v), *o = p;
+        char *p = arena_strdup(j->row, v), *o = p;
         for (const char *s = v; *s; s++)
             if (*s != ' ' && *s != '-')
                 *o++ = *s;
@@ -337,7 +338,7 @@ static int one_row(struct db *db, struct job *j, const struct csv_row *row, stru
                    struct error *rowerr)
 {
     json_t *obj = json_object();
-    arena_defer(j->a, free_json, obj);
+    arena_defer(j->row, free_json, obj);
     for (size_t i = 0; i < row->nfields && i < j->ncols; i++) {
         const char *v = row->fields[i];
         if (*v == '\0' || strcmp(j->fields[i], "#") == 0)
@@ -351,27 +352,27 @@ static int one_row(struct db *db, struct job *j, const struct csv_row *row, stru
                          "a row needs a phone or an external id, which "
                          "tell whether the person is already registered");
     json_t *key = json_object_get(obj, "external_id");
-    const char *k = arena_printf(j->a, "%s:%s", key ? "external" : "phone",
+    const char *k = arena_printf(j->row, "%s:%s", key ? "external" : "phone",
                                  json_string_value(key ? key : json_object_get(obj, "phone")));
     size_t dup = seen_before(j, k, row->line);
     if (dup)
         return error_set(rowerr, ERR_INVALID, "the same person as line %zu", dup);
-    struct member *rec = arena_alloc(j->a, sizeof(*rec));
-    if (fields_decode(j->a, obj, member_entity.table, rec, DECODE_CREATE, rowerr) != 0)
+    struct member *rec = arena_alloc(j->row, sizeof(*rec));
+    if (fields_decode(j->row, obj, member_entity.table, rec, DECODE_CREATE, rowerr) != 0)
         return -1;
     int64_t id = existing(db, obj, rowerr);
     if (id < 0)
         return -1;
     if (id == 0) {
-        struct member *m = entity_create(db, j->a, j->c, &member_entity, rec, rowerr);
+        struct member *m = entity_create(db, j->row, j->c, &member_entity, rec, rowerr);
         if (m == NULL)
             return -1;
         r->action = IMPORT_CREATE, r->member_id = m->id;
         return 0;
     }
-    struct member *stored = entity_get(db, j->a, &member_entity, id, rowerr);
-    struct member *patch = arena_alloc(j->a, sizeof(*patch));
-    int cmp = stored ? compare(j->a, rec, stored, patch) : -2;
+    struct member *stored = entity_get(db, j->row, &member_entity, id, rowerr);
+    struct member *patch = arena_alloc(j->row, sizeof(*patch));
+    int cmp = stored ? compare(j->row, rec, stored, patch) : -2;
     if (cmp == -2)
         return -1;
     if (cmp < 0)
@@ -382,7 +383,7 @@ static int one_row(struct db *db, struct job *j, const struct csv_row *row, stru
     r->member_id = id;
     r->action = cmp ? IMPORT_UPDATE : IMPORT_UNCHANGED;
     patch->version = stored->version;
-    if (cmp && entity_update(db, j->a, j->c, &member_entity, id, patch, rowerr) == NULL)
+    if (cmp && entity_update(db, j->row, j->c, &member_entity, id, patch, rowerr) == NULL)
         return -1;
     return 0;
 }
@@ -459,22 +460,27 @@ static int import_txn(struct db *db, void *ctx, struct error *err)
         memset(ir, 0, sizeof(*ir));
         ir->line = row.line;
         struct error rowerr;
-        error_init(&rowerr, j->a);
+        j->row = arena_new(16384);
+        error_init(&rowerr, j->row);
         if (got < 0) {
+            arena_free(j->row);
             reject(j, &row, ir, arena_printf(j->a, "malformed CSV: %s", why));
             rep->count[IMPORT_REJECT]++;
             break; /* the reader cannot find the next row after a broken one */
         }
-        if (db_savepoint(db, err) != 0)
-            goto fail;
-        if (one_row(db, j, &row, ir, &rowerr) != 0) {
+        int failed = db_savepoint(db, err);
+        if (failed == 0 && one_row(db, j, &row, ir, &rowerr) != 0) {
             db_savepoint_rollback(db);
             if (fatal(&rowerr)) {
-                *err = rowerr;
-                goto fail;
-            }
-            reject(j, &row, ir, reason(j->a, &rowerr));
-        } else if (db_savepoint_release(db, err) != 0)
+                error_set(err, rowerr.kind, "line %zu: %s", row.line, reason(j->a, &rowerr));
+                err->retry = rowerr.retry;
+                failed = -1;
+            } else
+                reject(j, &row, ir, reason(j->a, &rowerr));
+        } else if (failed == 0)
+            failed = db_savepoint_release(db, err);
+        arena_free(j->row);
+        if (failed != 0)
             goto fail;
         rep->count[ir->action]++;
         if (j->o->progress && rep->nrows % 500 == 0)
