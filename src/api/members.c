@@ -7,12 +7,14 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/resource.h"
 #include "core/arena.h"
 #include "core/jsonw.h"
 #include "core/timefmt.h"
 #include "core/csv.h"
+#include "core/xlsx.h"
 #include "domain/import.h"
 #include "domain/members.h"
 #include "domain/orgs.h"
@@ -235,11 +237,13 @@ void api_member_import(struct exchange *ex)
         reply_error(ex, &err);
         return;
     }
+    static const char xlsx[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     if (strncasecmp(ct, "text/csv", 8) != 0 &&
-        strncasecmp(ct, "application/octet-stream", 24) != 0) {
+        strncasecmp(ct, "application/octet-stream", 24) != 0 &&
+        strncasecmp(ct, xlsx, sizeof(xlsx) - 1) != 0) {
         reply_problem(ex, ERR_MEDIA_TYPE,
-                      "send the file as text/csv (any encoding: say which "
-                      "with ?encoding=, or let louyu detect it)");
+                      "send the file as text/csv (any encoding: say which with ?encoding=, or "
+                      "let louyu detect it) or as an .xlsx workbook");
         return;
     }
     struct import_report rep;
@@ -287,24 +291,76 @@ static const char *const export_columns[][2] = {
     {"转正日期", "full_on"},
 };
 
-static void export_row(struct buf *out, const struct member *m)
+#define EXPORT_COLUMNS (sizeof(export_columns) / sizeof(export_columns[0]))
+
+/* The export's cells of m, as text. */
+static void export_cells(struct arena *a, const struct member *m, const char *cells[EXPORT_COLUMNS])
 {
     const struct table *t = member_entity.table;
-    for (size_t c = 0; c < sizeof(export_columns) / sizeof(export_columns[0]); c++) {
+    for (size_t c = 0; c < EXPORT_COLUMNS; c++) {
         int i = fields_find(t, export_columns[c][1]);
         const struct field *f = &t->fields[i];
-        const char *v = "";
-        char num[24];
-        if (!rec_is_null(m, (size_t)i)) {
-            if (f->type == FT_REF) {
-                snprintf(num, sizeof(num), "%lld", (long long)*FIELD_CPTR(m, f, int64_t));
-                v = num;
-            } else
-                v = *FIELD_CPTR(m, f, char *);
-        }
-        csv_put(out, v ? v : "", c == 0);
+        cells[c] = "";
+        if (rec_is_null(m, (size_t)i))
+            continue;
+        if (f->type == FT_REF)
+            cells[c] = arena_printf(a, "%lld", (long long)*FIELD_CPTR(m, f, int64_t));
+        else if (*FIELD_CPTR(m, f, char *))
+            cells[c] = *FIELD_CPTR(m, f, char *);
     }
-    buf_puts(out, "\r\n");
+}
+
+/* Calls row(ctx, cells) for the header and every member the caller's list shows. */
+static int export_all(struct exchange *ex, void (*row)(void *, unsigned, const char **), void *ctx,
+                      struct error *err)
+{
+    struct list_query lq;
+    if (api_list_query(ex, &member_entity, &lq, err) != 0)
+        return -1;
+    const char *cells[EXPORT_COLUMNS];
+    for (size_t c = 0; c < EXPORT_COLUMNS; c++)
+        cells[c] = export_columns[c][0];
+    unsigned line = 0;
+    row(ctx, line++, cells);
+    size_t nfilters = lq.nfilters;
+    lq.limit = 500;
+    void **items;
+    size_t n;
+    do {
+        lq.nfilters = nfilters; /* the scope filter is added anew each page */
+        if (entity_list(ex->db, ex->arena, ex->caller, &member_entity, &lq, &items, &n, &lq.after,
+                        err) != 0)
+            return -1;
+        for (size_t i = 0; i < n; i++) {
+            export_cells(ex->arena, items[i], cells);
+            row(ctx, line++, cells);
+        }
+    } while (lq.after != 0);
+    return 0;
+}
+
+static void csv_row(void *ctx, unsigned line, const char **cells)
+{
+    (void)line;
+    for (size_t c = 0; c < EXPORT_COLUMNS; c++)
+        csv_put(ctx, cells[c], c == 0);
+    buf_puts(ctx, "\r\n");
+}
+
+static void xlsx_row(void *ctx, unsigned line, const char **cells)
+{
+    for (size_t c = 0; c < EXPORT_COLUMNS; c++)
+        xlsx_put(ctx, line, (unsigned)c, cells[c]);
+}
+
+static void attach(struct exchange *ex, struct buf *body, const char *type, const char *name)
+{
+    buf_free(&ex->response);
+    ex->response = *body;
+    ex->response_type = type;
+    exchange_header(ex, "Content-Disposition",
+                    arena_printf(ex->arena, "attachment; filename=\"%s\"", name));
+    ex->status = 200;
 }
 
 /* GET /api/v1/members/export.csv: every member the list would show (same filters), masked
@@ -313,34 +369,51 @@ void api_member_export(struct exchange *ex)
 {
     struct error err;
     error_init(&err, ex->arena);
-    struct list_query lq;
-    if (api_list_query(ex, &member_entity, &lq, &err) != 0) {
+    struct buf out = BUF_INIT;
+    buf_puts(&out, "\xEF\xBB\xBF");
+    if (export_all(ex, csv_row, &out, &err) != 0) {
+        buf_free(&out);
         reply_error(ex, &err);
         return;
     }
+    attach(ex, &out, "text/csv; charset=utf-8", "members.csv");
+}
+
+static void unlink_file(void *path)
+{
+    unlink(path);
+}
+
+/* GET /api/v1/members/export.xlsx: the same as a workbook. */
+void api_member_export_xlsx(struct exchange *ex)
+{
+    struct error err;
+    error_init(&err, ex->arena);
+    char *path = arena_strdup(ex->arena, "/tmp/louyu-export-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        reply_problem(ex, ERR_INTERNAL, "cannot create a temporary file");
+        return;
+    }
+    close(fd);
+    arena_defer(ex->arena, unlink_file, path);
+    struct xlsx_out *x = xlsx_create(path, "党员名册", &err);
     struct buf out = BUF_INIT;
-    buf_puts(&out, "\xEF\xBB\xBF");
-    for (size_t c = 0; c < sizeof(export_columns) / sizeof(export_columns[0]); c++)
-        csv_put(&out, export_columns[c][0], c == 0);
-    buf_puts(&out, "\r\n");
-    size_t nfilters = lq.nfilters;
-    lq.limit = 500;
-    void **items;
-    size_t n;
-    do {
-        lq.nfilters = nfilters;
-        if (entity_list(ex->db, ex->arena, ex->caller, &member_entity, &lq, &items, &n, &lq.after,
-                        &err) != 0) {
-            buf_free(&out);
-            reply_error(ex, &err);
-            return;
-        }
-        for (size_t i = 0; i < n; i++)
-            export_row(&out, items[i]);
-    } while (lq.after != 0);
-    buf_free(&ex->response);
-    ex->response = out;
-    ex->response_type = "text/csv; charset=utf-8";
-    exchange_header(ex, "Content-Disposition", "attachment; filename=\"members.csv\"");
-    ex->status = 200;
+    int rc = x ? export_all(ex, xlsx_row, x, &err) : -1;
+    if (x && xlsx_close(x, &err) != 0)
+        rc = -1;
+    FILE *f = rc == 0 ? fopen(path, "rb") : NULL;
+    char chunk[65536];
+    size_t got;
+    while (f && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(&out, chunk, got);
+    if (f)
+        fclose(f);
+    if (rc != 0 || f == NULL) {
+        buf_free(&out);
+        reply_error(ex, &err);
+        return;
+    }
+    attach(ex, &out, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "members.xlsx");
 }

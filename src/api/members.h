@@ -9,5 +9,6 @@ void api_member_report(struct exchange *ex);
 void api_birthdays(struct exchange *ex);
 void api_member_import(struct exchange *ex);
 void api_member_export(struct exchange *ex);
+void api_member_export_xlsx(struct exchange *ex);
 
 #endif

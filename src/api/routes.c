@@ -57,6 +57,8 @@ const struct route api_routes[] = {
     COLLECTION("members", member_entity, ROUTE_SIGNED_IN),
     {"POST", "/api/v1/members/import", api_member_import, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
     {"GET", "/api/v1/members/export.csv", api_member_export, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"GET", "/api/v1/members/export.xlsx", api_member_export_xlsx, NULL,
+     ROUTE_DB | ROUTE_SIGNED_IN},
     {"POST", "/api/v1/members/{id}/stage", api_member_stage, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
     {"POST", "/api/v1/members/{id}/thought-reports", api_member_report, NULL,
      ROUTE_DB | ROUTE_SIGNED_IN},

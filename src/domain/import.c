@@ -16,6 +16,7 @@
 #include "core/jsonw.h"
 #include "core/textenc.h"
 #include "core/timefmt.h"
+#include "core/xlsx.h"
 #include "domain/members.h"
 #include "store/db.h"
 
@@ -102,9 +103,26 @@ static const char *field_of_header(const char *h)
 
 /* ---- values as people type them ---- */
 
-/* "2017-7-1", "2017/07/01", "2017.7.1", "2017年7月1日" -> "2017-07-01"; NULL if none. */
+/* Excel keeps dates as day numbers counted from 1899-12-30: 42917 is 2017-07-01. */
+static const char *excel_day(struct arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 4 || n > 6 || strspn(s, "0123456789") != n)
+        return NULL;
+    int64_t day = days_from_civil(1899, 12, 30) + strtol(s, NULL, 10);
+    int y;
+    unsigned m, d;
+    civil_from_days(day, &y, &m, &d);
+    return arena_printf(a, "%04d-%02u-%02u", y, m, d);
+}
+
+/* "2017-7-1", "2017/07/01", "2017.7.1", "2017年7月1日", or Excel's day number 42917 ->
+ * "2017-07-01"; NULL if none. */
 static const char *normal_date(struct arena *a, const char *s)
 {
+    const char *excel = excel_day(a, s);
+    if (excel)
+        return excel;
     int y = 0, m = 0, d = 0, part = 0;
     int *cur[3] = {&y, &m, &d};
     const char *p = s;
@@ -512,7 +530,13 @@ int import_members(struct db *db, struct arena *a, const struct caller *c, const
 {
     memset(rep, 0, sizeof(*rep));
     struct buf text = BUF_INIT;
-    if (textenc_to_utf8(data, n, o->encoding, &text, &rep->encoding, err) != 0) {
+    if (xlsx_is(data, n)) {
+        rep->encoding = "xlsx";
+        if (xlsx_to_csv(data, n, &text, err) != 0) {
+            buf_free(&text);
+            return -1;
+        }
+    } else if (textenc_to_utf8(data, n, o->encoding, &text, &rep->encoding, err) != 0) {
         buf_free(&text);
         return -1;
     }
