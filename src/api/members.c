@@ -16,6 +16,7 @@
 #include "core/csv.h"
 #include "core/xlsx.h"
 #include "domain/import.h"
+#include "domain/audit.h"
 #include "domain/members.h"
 #include "domain/orgs.h"
 
@@ -48,6 +49,8 @@ static const struct table stage_table = {stage_fields, 3, sizeof(struct stage_bo
 /* A thought report's body is the same without the stage. */
 static const struct field report_fields[] = {stage_fields[0], stage_fields[2]};
 static const struct table report_table = {report_fields, 2, sizeof(struct stage_body)};
+/* An erasure's body holds only the version. */
+static const struct table erase_table = {stage_fields, 1, sizeof(struct stage_body)};
 
 static struct stage_body *decode(struct exchange *ex, const struct table *t, struct error *err)
 {
@@ -416,4 +419,43 @@ void api_member_export_xlsx(struct exchange *ex)
     }
     attach(ex, &out, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "members.xlsx");
+}
+
+/* POST /api/v1/members/{id}/erase {"version": N}: the person asked to be forgotten. */
+void api_member_erase(struct exchange *ex)
+{
+    struct error err;
+    error_init(&err, ex->arena);
+    struct stage_body *b = decode(ex, &erase_table, &err);
+    answer(ex, b ? member_erase(ex->db, ex->arena, ex->caller, ex->id, b->version, &err) : NULL,
+           &err);
+}
+
+/* GET /api/v1/members/{id}/data: what the register holds about the person, to give them. */
+void api_member_data(struct exchange *ex)
+{
+    struct error err;
+    error_init(&err, ex->arena);
+    void **history;
+    size_t n;
+    struct member *m = member_data(ex->db, ex->arena, ex->caller, ex->id, &history, &n, &err);
+    if (m == NULL) {
+        reply_error(ex, &err);
+        return;
+    }
+    struct jsonw w;
+    jw_init(&w, &ex->response);
+    jw_obj_open(&w);
+    jw_key(&w, "member");
+    fields_encode(&w, member_entity.table, m);
+    jw_key(&w, "history");
+    jw_arr_open(&w);
+    for (size_t i = 0; i < n; i++)
+        fields_encode(&w, audit_entity.table, history[i]);
+    jw_arr_close(&w);
+    jw_obj_close(&w);
+    exchange_header(
+        ex, "Content-Disposition",
+        arena_printf(ex->arena, "attachment; filename=\"member-%lld.json\"", (long long)ex->id));
+    ex->status = 200;
 }

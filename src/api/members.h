@@ -10,5 +10,7 @@ void api_birthdays(struct exchange *ex);
 void api_member_import(struct exchange *ex);
 void api_member_export(struct exchange *ex);
 void api_member_export_xlsx(struct exchange *ex);
+void api_member_erase(struct exchange *ex);
+void api_member_data(struct exchange *ex);
 
 #endif

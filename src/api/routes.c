@@ -62,6 +62,8 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/members/{id}/stage", api_member_stage, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
     {"POST", "/api/v1/members/{id}/thought-reports", api_member_report, NULL,
      ROUTE_DB | ROUTE_SIGNED_IN},
+    {"POST", "/api/v1/members/{id}/erase", api_member_erase, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"GET", "/api/v1/members/{id}/data", api_member_data, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
     {"GET", "/api/v1/birthdays", api_birthdays, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
 };
 

@@ -324,3 +324,72 @@ struct member *member_report(struct db *db, struct arena *a, const struct caller
     struct step s = {a, c, id, version, "activist", on, NULL};
     return db_transact(db, DB_WRITE, report_txn, &s, err) == 0 ? s.stored : NULL;
 }
+
+static int erase_txn(struct db *db, void *ctx, struct error *err)
+{
+    struct step *s = ctx;
+    struct target t;
+    struct member *m = for_change(db, s, &t, err);
+    if (m == NULL)
+        return -1;
+    struct db_stmt *st = db_stmt(db, Q_AUDIT_ERASE, err);
+    if (st == NULL)
+        return -1;
+    db_bind_int(st, 1, s->id);
+    if (db_exec(st, err) != 0 || (st = db_stmt(db, Q_MEMBER_ERASE, err)) == NULL)
+        return -1;
+    const char *name = arena_printf(s->a, "已删除 #%lld", (long long)s->id);
+    db_bind_text(st, 1, name, strlen(name));
+    db_bind_int(st, 2, time_now());
+    db_bind_int(st, 3, s->id);
+    db_bind_int(st, 4, s->version);
+    if (db_exec(st, err) != 0 ||
+        (s->stored = entity_get(db, s->a, &member_entity, s->id, err)) == NULL)
+        return -1;
+    /* The record of the erasure says only that it happened. */
+    return audit_record(db, s->a, s->c, &member_entity, s->id, "erase", &t, NULL, NULL, err);
+}
+
+struct member *member_erase(struct db *db, struct arena *a, const struct caller *c, int64_t id,
+                            int64_t version, struct error *err)
+{
+    struct step s = {a, c, id, version, NULL, NULL, NULL};
+    return db_transact(db, DB_WRITE, erase_txn, &s, err) == 0 ? s.stored : NULL;
+}
+
+struct member *member_data(struct db *db, struct arena *a, const struct caller *c, int64_t id,
+                           void ***history, size_t *n, struct error *err)
+{
+    struct step s = {a, c, id, 0, NULL, NULL, NULL};
+    struct target t;
+    struct member *m = entity_get(db, a, &member_entity, id, err);
+    if (m == NULL)
+        return NULL;
+    s.version = m->version;
+    if ((m = for_change(db, &s, &t, err)) == NULL)
+        return NULL;
+    struct db_stmt *st = db_stmt(db, Q_AUDIT_OF_RECORD, err);
+    if (st == NULL)
+        return NULL;
+    db_bind_text(st, 1, "member", 6);
+    db_bind_int(st, 2, id);
+    size_t cap = 16;
+    void **out = arena_alloc(a, cap * sizeof(void *));
+    enum db_step r;
+    *n = 0;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        if (*n == cap) {
+            void **bigger = arena_alloc(a, 2 * cap * sizeof(void *));
+            memcpy(bigger, out, cap * sizeof(void *));
+            out = bigger, cap *= 2;
+        }
+        out[*n] = arena_alloc(a, audit_entity.table->size);
+        rows_read(st, a, audit_entity.table, out[*n]);
+        (*n)++;
+    }
+    if (r == DB_FAIL ||
+        audit_record(db, a, c, &member_entity, id, "view", &t, NULL, NULL, err) != 0)
+        return NULL;
+    *history = out;
+    return m;
+}

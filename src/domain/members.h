@@ -40,6 +40,18 @@ struct member *member_advance(struct db *db, struct arena *a, const struct calle
 struct member *member_report(struct db *db, struct arena *a, const struct caller *c, int64_t id,
                              int64_t version, const char *on, struct error *err);
 
+/* Erases a person on request: name, gender, date of birth, phone, ID number, external id
+ * and employer go, and so do the personal values in the audit log's records of them; the
+ * branch, kind and stage days stay, so that counts and statistics keep adding up. */
+struct member *member_erase(struct db *db, struct arena *a, const struct caller *c, int64_t id,
+                            int64_t version, struct error *err);
+
+/* Everything the register holds about a person, for giving it to them: the record, in
+ * full, and the audit log's records of it (*history, *n: audit_entity records). Only for
+ * those who manage the person. */
+struct member *member_data(struct db *db, struct arena *a, const struct caller *c, int64_t id,
+                           void ***history, size_t *n, struct error *err);
+
 /* The road of m, in days. */
 void member_road(const struct member *m, struct road *r);
 

@@ -269,6 +269,14 @@ static const char *const sql[Q__MAX] = {
     [Q_MEMBER_BY_EXTERNAL] = "SELECT id FROM members WHERE external_id = ?1",
     [Q_ORG_BY_NAME] = "SELECT id FROM orgs WHERE name = ?1 ORDER BY id LIMIT 2",
 
+    /* What identifies a person goes; what statistics count (branch, kind, stage days) stays. */
+    [Q_MEMBER_ERASE] = "UPDATE members SET name = ?1, gender = NULL, born_on = NULL, phone = NULL, "
+                       "id_number = NULL, external_id = NULL, employer_id = NULL, "
+                       "version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
+    [Q_AUDIT_ERASE] = "UPDATE audit SET changes = '{\"erased\":[false,true]}' "
+                      "WHERE entity = 'member' AND entity_id = ?1",
+    [Q_AUDIT_OF_RECORD] = AUDIT_SELECT " WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
+
     [Q_AUDIT_INSERT] = "INSERT INTO audit (at, user_id, username, entity, entity_id, action, "
                        "org_id, changes, org_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_AUDIT_GET] = AUDIT_SELECT " WHERE id = ?1",

@@ -96,6 +96,9 @@ enum query {
     Q_MEMBER_BY_PHONE,
     Q_MEMBER_BY_EXTERNAL,
     Q_ORG_BY_NAME,
+    Q_MEMBER_ERASE,
+    Q_AUDIT_ERASE,
+    Q_AUDIT_OF_RECORD,
 
     Q__MAX
 };
