@@ -18,27 +18,6 @@ bool xlsx_is(const char *data, size_t n)
     return n >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
 }
 
-/* The bytes of one member of the archive, malloc'd; NULL when absent. */
-static char *member(zip_t *z, const char *name, size_t *len)
-{
-    zip_stat_t st;
-    if (zip_stat(z, name, 0, &st) != 0)
-        return NULL;
-    zip_file_t *f = zip_fopen(z, name, 0);
-    if (f == NULL)
-        return NULL;
-    char *p = malloc(st.size + 1);
-    zip_int64_t got = zip_fread(f, p, st.size);
-    zip_fclose(f);
-    if (got < 0 || (zip_uint64_t)got != st.size) {
-        free(p);
-        return NULL;
-    }
-    p[st.size] = '\0';
-    *len = st.size;
-    return p;
-}
-
 /* ---- shared strings: <sst><si><t>..</t></si> or <si><r><t>..</t></r>..</si> ---- */
 
 struct strings {
@@ -156,15 +135,27 @@ static void sheet_text(void *ud, const XML_Char *text, int len)
         buf_append(&s->value, text, (size_t)len);
 }
 
-static int parse_xml(const char *xml, size_t len, void *ud, XML_StartElementHandler start,
-                     XML_EndElementHandler end, XML_CharacterDataHandler text)
+/* Parses one member of the archive with expat, a chunk at a time, so that a big sheet is
+ * never all in memory at once. 0, or -1 when the member is missing or not valid XML. */
+static int parse_member(zip_t *z, const char *name, void *ud, XML_StartElementHandler start,
+                        XML_EndElementHandler end, XML_CharacterDataHandler text, bool *missing)
 {
+    zip_file_t *f = zip_fopen(z, name, 0);
+    *missing = f == NULL;
+    if (f == NULL)
+        return -1;
     XML_Parser p = XML_ParserCreate("UTF-8");
     XML_SetUserData(p, ud);
     XML_SetElementHandler(p, start, end);
     XML_SetCharacterDataHandler(p, text);
-    int ok = XML_Parse(p, xml, (int)len, 1) == XML_STATUS_OK;
+    char chunk[65536];
+    zip_int64_t got;
+    int ok = 1;
+    while (ok && (got = zip_fread(f, chunk, sizeof(chunk))) > 0)
+        ok = XML_Parse(p, chunk, (int)got, 0) == XML_STATUS_OK;
+    ok = ok && XML_Parse(p, "", 0, 1) == XML_STATUS_OK;
     XML_ParserFree(p);
+    zip_fclose(f);
     return ok ? 0 : -1;
 }
 
@@ -181,19 +172,20 @@ int xlsx_to_csv(const char *data, size_t n, struct buf *csv, struct error *err)
         return error_set(err, ERR_INVALID, "the file is not a readable .xlsx workbook");
     }
     struct strings sst = {0};
-    size_t len = 0;
+    bool missing;
     int rc = 0;
-    char *xml = member(z, "xl/sharedStrings.xml", &len);
-    if (xml && parse_xml(xml, len, &sst, sst_start, sst_end, sst_text) != 0)
+    /* A workbook of numbers alone has no shared strings: that is fine. */
+    if (parse_member(z, "xl/sharedStrings.xml", &sst, sst_start, sst_end, sst_text, &missing) !=
+            0 &&
+        !missing)
         rc = error_set(err, ERR_INVALID, "the workbook's shared strings are not valid XML");
-    free(xml);
-    xml = rc == 0 ? member(z, "xl/worksheets/sheet1.xml", &len) : NULL;
-    if (rc == 0 && xml == NULL)
-        rc = error_set(err, ERR_INVALID, "the workbook has no first worksheet");
     struct sheet sh = {.sst = &sst, .csv = csv};
-    if (rc == 0 && (parse_xml(xml, len, &sh, sheet_start, sheet_end, sheet_text) != 0 || sh.bad))
-        rc = error_set(err, ERR_INVALID, "the first worksheet is not valid .xlsx XML");
-    free(xml);
+    if (rc == 0 && (parse_member(z, "xl/worksheets/sheet1.xml", &sh, sheet_start, sheet_end,
+                                 sheet_text, &missing) != 0 ||
+                    sh.bad))
+        rc = error_set(err, ERR_INVALID,
+                       missing ? "the workbook has no first worksheet"
+                               : "the first worksheet is not valid .xlsx XML");
     buf_free(&sh.value);
     buf_free(&sst.all);
     buf_free(&sst.cur);

@@ -164,14 +164,21 @@ static char *password_of(const char *url)
     return strndup(colon + 1, (size_t)(at - colon - 1));
 }
 
+/* Prepared once like any statement: an import takes one per row. */
+static int run(struct db *db, enum query q, struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, q, err);
+    return st ? db_exec(st, err) : -1;
+}
+
 int db_savepoint(struct db *db, struct error *err)
 {
-    return db_script(db, "SAVEPOINT louyu_step", err);
+    return run(db, Q_SAVEPOINT, err);
 }
 
 int db_savepoint_release(struct db *db, struct error *err)
 {
-    return db_script(db, "RELEASE SAVEPOINT louyu_step", err);
+    return run(db, Q_SAVEPOINT_RELEASE, err);
 }
 
 void db_savepoint_rollback(struct db *db)
@@ -179,8 +186,8 @@ void db_savepoint_rollback(struct db *db)
     struct error ignored;
     error_init(&ignored, NULL);
     /* The messages of a failed rollback are never read: no arena is needed for them. */
-    if (db->ops->script(db, "ROLLBACK TO SAVEPOINT louyu_step", &ignored) == 0)
-        db->ops->script(db, "RELEASE SAVEPOINT louyu_step", &ignored);
+    if (run(db, Q_SAVEPOINT_ROLLBACK, &ignored) == 0)
+        run(db, Q_SAVEPOINT_RELEASE, &ignored);
 }
 
 char *db_scrub(const char *msg, const char *url)

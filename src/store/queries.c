@@ -82,6 +82,9 @@
 
 static const char *const sql[Q__MAX] = {
     [Q_PING] = "SELECT 1",
+    [Q_SAVEPOINT] = "SAVEPOINT louyu_step",
+    [Q_SAVEPOINT_RELEASE] = "RELEASE SAVEPOINT louyu_step",
+    [Q_SAVEPOINT_ROLLBACK] = "ROLLBACK TO SAVEPOINT louyu_step",
     [Q_SCHEMA_VERSION] = "SELECT version FROM schema_version",
     [Q_SCHEMA_VERSION_INSERT] = "INSERT INTO schema_version (version) VALUES (?1)",
     [Q_SCHEMA_VERSION_SET] = "UPDATE schema_version SET version = ?1",
