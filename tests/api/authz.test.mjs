@@ -61,6 +61,11 @@ const make = {
     const u = await make.user(adm);
     return make.record(adm, 'grants', { user_id: u.id, role: 'member', org_id: 4 });
   },
+  // People of branch 4: an applicant, and an activist (who hands in thought reports).
+  member: (adm) => make.record(adm, 'members',
+    { name: `临时申请人${n()}`, branch_id: 4, born_on: '1990-01-01', applied_on: '2020-01-01' }),
+  activist: (adm) => make.record(adm, 'members',
+    { name: `临时积极分子${n()}`, branch_id: 4, born_on: '1990-01-01', applied_on: '2020-01-01', activist_on: '2020-06-01' }),
 };
 
 // One row per route: the expected status per role and the representative request.
@@ -221,6 +226,42 @@ const MATRIX = {
       return r.json.items[0];
     },
     request: (a) => ({ path: `/api/v1/audit/${a.id}` }),
+  },
+
+  // The register of people: read by org-bound grants of the branch's subtree (committee
+  // admin, branch secretary, member; the member role sees personal data masked), written
+  // by committee admins and branch secretaries; out of reach is 404. The list is scoped,
+  // so every reader may ask for it; a station manager reads no organisation's people.
+  'GET /api/v1/members': { expect: S(401, 200, 200, 200, 403, 200, 200), request: () => ({ path: '/api/v1/members' }) },
+  'GET /api/v1/members/{id}': { expect: S(401, 200, 200, 404, 404, 200, 200), request: () => ({ path: '/api/v1/members/1' }) },
+  'POST /api/v1/members': {
+    expect: S(401, 201, 201, 403, 403, 201, 403),
+    request: () => ({ path: '/api/v1/members', body: { name: `新申请人${n()}`, branch_id: 4, born_on: '1995-05-05', applied_on: '2021-03-01' } }),
+  },
+  'PATCH /api/v1/members/{id}': {
+    expect: S(401, 200, 200, 404, 404, 200, 403),
+    setup: (adm) => make.member(adm),
+    request: (m) => ({ path: `/api/v1/members/${m.id}`, body: { version: m.version, gender: 'female' } }),
+  },
+  'DELETE /api/v1/members/{id}': {
+    expect: S(401, 204, 204, 404, 404, 204, 403),
+    setup: (adm) => make.member(adm),
+    request: (m) => ({ path: `/api/v1/members/${m.id}` }),
+  },
+  'POST /api/v1/members/{id}/stage': {
+    expect: S(401, 200, 200, 404, 404, 200, 403),
+    setup: (adm) => make.member(adm),
+    request: (m) => ({ path: `/api/v1/members/${m.id}/stage`, body: { version: m.version, stage: 'activist', on: '2020-06-01' } }),
+  },
+  'POST /api/v1/members/{id}/thought-reports': {
+    expect: S(401, 200, 200, 404, 404, 200, 403),
+    setup: (adm) => make.activist(adm),
+    request: (m) => ({ path: `/api/v1/members/${m.id}/thought-reports`, body: { version: m.version, on: '2021-01-15' } }),
+  },
+  // The political birthdays of an organisation in reach; another one is 404.
+  'GET /api/v1/birthdays': {
+    expect: S(401, 200, 200, 404, 404, 200, 200),
+    request: () => ({ path: '/api/v1/birthdays?month=7&org_id=4' }),
   },
 };
 
