@@ -148,7 +148,9 @@ void api_birthdays(struct exchange *ex)
     jw_obj_open(&w);
     jw_key(&w, "items");
     jw_arr_open(&w);
-    struct list_query lq = {.limit = 500, .nfilters = member_entity.nfilters};
+    /* Names and admission days only: nothing personal, so no view records. */
+    struct list_query lq = {
+        .limit = 500, .nfilters = member_entity.nfilters, .shows_nothing_personal = true};
     for (size_t i = 0; i < lq.nfilters; i++)
         lq.filters[i].type = member_entity.filters[i].type;
     lq.filters[1] = (struct filter_value){.present = true, .type = FT_REF, .i = org};

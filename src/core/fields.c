@@ -88,6 +88,8 @@ static const char *check_text(struct arena *a, const struct field *f, const char
         return "must not contain control characters";
     if ((f->flags & FF_REQUIRED) && blank(s, n))
         return "must not be blank";
+    if (f->charset && n == 0)
+        return "must not be empty (send null for none)";
     if (f->charset && strspn(s, f->charset) != n)
         return arena_printf(a, "may hold only these characters: %s", f->charset);
     size_t chars = utf8_chars(s, n);

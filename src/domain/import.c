@@ -361,6 +361,9 @@ static int one_row(struct db *db, struct job *j, const struct csv_row *row, stru
         const char *v = row->fields[i];
         if (*v == '\0' || strcmp(j->fields[i], "#") == 0)
             continue;
+        /* An apostrophe before =, +, - or @ is the guard exports put against formulas. */
+        if (v[0] == '\'' && v[1] && strchr("=+-@", v[1]))
+            v++;
         const char *why = put_value(db, j, obj, j->fields[i], v, rowerr);
         if (why)
             return error_set(rowerr, ERR_INVALID, "%s", why);
@@ -388,7 +391,16 @@ static int one_row(struct db *db, struct job *j, const struct csv_row *row, stru
         r->action = IMPORT_CREATE, r->member_id = m->id;
         return 0;
     }
+    /* Only the people the caller manages are matched: the register says nothing about the
+     * others, not even that they are unchanged. */
     struct member *stored = entity_get(db, j->row, &member_entity, id, rowerr);
+    struct target t = {0};
+    if (stored && (member_entity.target(db, j->row, stored, &t, rowerr) != 0 ||
+                   policy_decide(j->c, &member_entity, ACT_UPDATE, &t) != ALLOW))
+        return error_set(rowerr, ERR_CONFLICT,
+                         "the %s is registered to a person you do not "
+                         "manage",
+                         json_object_get(obj, "external_id") ? "external id" : "phone");
     struct member *patch = arena_alloc(j->row, sizeof(*patch));
     int cmp = stored ? compare(j->row, rec, stored, patch) : -2;
     if (cmp == -2)
@@ -529,6 +541,10 @@ int import_members(struct db *db, struct arena *a, const struct caller *c, const
                    struct error *err)
 {
     memset(rep, 0, sizeof(*rep));
+    /* Only those who register people import them. */
+    if (policy_refuse(policy_decide(c, &member_entity, ACT_CREATE, NULL), &member_entity, 0, err) !=
+        0)
+        return -1;
     struct buf text = BUF_INIT;
     if (xlsx_is(data, n)) {
         rep->encoding = "xlsx";

@@ -152,7 +152,9 @@ int road_check_history(const struct road *r, int64_t today, struct error *err)
             if (check_timing(&before, (enum stage)s, on, err) != 0)
                 return -1;
         }
-        if (s == STAGE_APPLICANT && check_timing(r, STAGE_APPLICANT, on, err) != 0)
+        /* Applying comes first: whatever the earliest known stage is, it was reached at 18
+         * or older. */
+        if (last < 0 && s < STAGE_TRANSFERRED_OUT && check_timing(r, STAGE_APPLICANT, on, err) != 0)
             return -1;
         last = s;
     }

@@ -265,8 +265,10 @@ static const char *const sql[Q__MAX] = {
         "left_as = CASE WHEN ?1 IN ('transferred_out', 'deceased') THEN ?1 ELSE left_as END, "
         "left_on = CASE WHEN ?1 IN ('transferred_out', 'deceased') THEN ?2 ELSE left_on END, "
         "version = version + 1, updated_at = ?3 WHERE id = ?4 AND version = ?5",
-    [Q_MEMBER_SET_REPORT] = "UPDATE members SET last_report_on = ?1, version = version + 1, "
-                            "updated_at = ?2 WHERE id = ?3 AND version = ?4",
+    /* A report handed in late (dated before the last one) does not move the date back. */
+    [Q_MEMBER_SET_REPORT] = "UPDATE members SET last_report_on = CASE WHEN last_report_on IS NULL "
+                            "OR last_report_on < CAST(?1 AS TEXT) THEN ?1 ELSE last_report_on END, "
+                            "version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
 
     [Q_MEMBER_BY_PHONE] = "SELECT id FROM members WHERE phone = ?1",
     [Q_MEMBER_BY_EXTERNAL] = "SELECT id FROM members WHERE external_id = ?1",
