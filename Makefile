@@ -9,7 +9,7 @@
 #   make lint       formatting and layering checks
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -29,7 +29,7 @@ TESTSRC := $(wildcard tests/unit/*.c)
 REL_OBJ := $(SRC:%.c=build/release/%.o) build/release/openapi_blob.o
 SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/openapi_blob.o
 
-.PHONY: all run test unit api lint fmt bench setup clean demo-db
+.PHONY: all run test unit api lint fmt bench bench-import setup clean
 all: build/release/louyu
 
 setup:
@@ -86,6 +86,10 @@ bench:
 	@scripts/setup --bench
 	@$(MAKE) --no-print-directory build/release/louyu
 	bench/run
+
+bench-import:
+	@scripts/setup
+	bench/import
 
 clean:
 	rm -rf build

@@ -69,6 +69,8 @@ void reply_error(struct exchange *ex, const struct error *err)
 {
     enum err_kind k = err->kind < ERR__MAX && err->kind != ERR_NONE ? err->kind : ERR_INTERNAL;
     const char *detail = err->detail;
+    if (detail == NULL && err->nfields && k == ERR_RULE)
+        detail = err->fields[0].detail; /* a broken rule names itself */
     if (detail == NULL)
         detail = err->nfields ? "the request has invalid fields: see errors" : kinds[k].title;
     /* A 500 never shows its cause to the client: it goes to the log (see http/). */

@@ -20,7 +20,7 @@
 
 /* ---- query parameters ---- */
 
-static bool parse_i64(const char *s, int64_t *out)
+bool api_parse_int(const char *s, int64_t *out)
 {
     if (s == NULL || *s == '\0' || (*s == '0' && s[1] != '\0') || *s == '+' || *s == ' ')
         return false;
@@ -56,16 +56,24 @@ static void parse_filter(struct exchange *ex, const struct filter *f, struct fil
     v->present = true;
     switch (f->type) {
     case FT_REF:
-        if (!parse_i64(s, &v->i) || v->i < 1)
+        if (!api_parse_int(s, &v->i) || v->i < 1)
             error_param(err, f->param, "must be a positive integer identifier");
         break;
     case FT_INT:
-        if (!parse_i64(s, &v->i) || v->i < f->min || v->i > f->max)
+        if (!api_parse_int(s, &v->i) || v->i < f->min || v->i > f->max)
             error_param(err, f->param, "must be an integer between %.0f and %.0f", f->min, f->max);
         break;
     case FT_DOUBLE:
         if (!parse_num(s, &v->d) || v->d < f->min || v->d > f->max)
             error_param(err, f->param, "must be a number between %g and %g", f->min, f->max);
+        break;
+    case FT_BOOL:
+        if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0)
+            error_param(err, f->param, "must be true or false");
+        else if (strcmp(s, "true") == 0 && f->derive)
+            f->derive(ex->arena, v);
+        else
+            v->present = false;
         break;
     default: {
         v->s = s;
@@ -93,8 +101,8 @@ static bool known_param(const struct entity *e, const char *key)
 }
 
 /* Fills lq from the query string; every bad parameter becomes an error. */
-static int parse_list_query(struct exchange *ex, const struct entity *e, struct list_query *lq,
-                            struct error *err)
+int api_list_query(struct exchange *ex, const struct entity *e, struct list_query *lq,
+                   struct error *err)
 {
     memset(lq, 0, sizeof(*lq));
     lq->limit = LIMIT_DEFAULT;
@@ -108,12 +116,13 @@ static int parse_list_query(struct exchange *ex, const struct entity *e, struct 
     const char *s;
     int64_t v;
     if ((s = exchange_query(ex, "limit")) != NULL) {
-        if (!parse_i64(s, &v) || v < 1 || v > LIMIT_MAX)
+        if (!api_parse_int(s, &v) || v < 1 || v > LIMIT_MAX)
             error_param(err, "limit", "must be an integer from 1 to %d", LIMIT_MAX);
         else
             lq->limit = (int)v;
     }
-    if ((s = exchange_query(ex, "cursor")) != NULL && (!parse_i64(s, &lq->after) || lq->after < 0))
+    if ((s = exchange_query(ex, "cursor")) != NULL &&
+        (!api_parse_int(s, &lq->after) || lq->after < 0))
         error_param(err, "cursor", "is not a cursor this server gave out");
     if ((s = exchange_query(ex, "q")) != NULL) {
         size_t n = strlen(s);
@@ -205,7 +214,7 @@ void res_list(struct exchange *ex)
     void **items;
     size_t n;
     int64_t next;
-    if (parse_list_query(ex, e, &lq, &err) != 0 ||
+    if (api_list_query(ex, e, &lq, &err) != 0 ||
         entity_list(ex->db, ex->arena, ex->caller, e, &lq, &items, &n, &next, &err) != 0) {
         reply_error(ex, &err);
         return;

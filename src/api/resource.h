@@ -19,6 +19,16 @@ json_t *api_parse_body(struct exchange *ex, struct error *err);
 
 struct entity;
 
+struct list_query;
+
+/* Fills lq from the query string (limit, cursor, q, e's filters); every bad or unknown
+ * parameter becomes an error in err. */
+int api_list_query(struct exchange *ex, const struct entity *e, struct list_query *lq,
+                   struct error *err);
+
+/* A decimal integer without sign, spaces or leading zeros (as in a query string). */
+bool api_parse_int(const char *s, int64_t *out);
+
 /* Decodes the body into a record of e; NULL with err filled when it is not one. */
 void *decode_record(struct exchange *ex, const struct entity *e, enum decode_mode mode,
                     struct error *err);

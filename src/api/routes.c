@@ -5,10 +5,12 @@
  */
 #include "api/routes.h"
 
+#include "api/members.h"
 #include "api/resource.h"
 #include "api/session.h"
 #include "api/system.h"
 #include "domain/audit.h"
+#include "domain/members.h"
 #include "domain/orgs.h"
 #include "domain/places.h"
 #include "domain/users.h"
@@ -51,6 +53,18 @@ const struct route api_routes[] = {
     {"DELETE", "/api/v1/grants/{id}", res_delete, &grant_entity, ROUTE_DB | ROUTE_ADMIN},
 
     LIST_GET("audit", audit_entity, ROUTE_SIGNED_IN),
+
+    COLLECTION("members", member_entity, ROUTE_SIGNED_IN),
+    {"POST", "/api/v1/members/import", api_member_import, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"GET", "/api/v1/members/export.csv", api_member_export, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"GET", "/api/v1/members/export.xlsx", api_member_export_xlsx, NULL,
+     ROUTE_DB | ROUTE_SIGNED_IN},
+    {"POST", "/api/v1/members/{id}/stage", api_member_stage, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"POST", "/api/v1/members/{id}/thought-reports", api_member_report, NULL,
+     ROUTE_DB | ROUTE_SIGNED_IN},
+    {"POST", "/api/v1/members/{id}/erase", api_member_erase, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"GET", "/api/v1/members/{id}/data", api_member_data, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"GET", "/api/v1/birthdays", api_birthdays, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

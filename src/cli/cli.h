@@ -40,5 +40,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

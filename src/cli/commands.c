@@ -52,6 +52,19 @@ const struct command cli_commands[] = {
      "input; at least 8 characters. Changing it ends the user's sessions.\n\n" DB_HELP
      "  --name TEXT    the user's display name\n",
      cmd_user},
+    {"import", "import members from a CSV file (UTF-8, GB18030/GBK or Big5)",
+     "usage: louyu import members FILE [--dry-run] [--partial] [--encoding ENC]\n"
+     "                                 [--rejected OUT.csv] --db PATH\n\n"
+     "Reads a CSV as Excel saves it, in UTF-8 (with or without BOM), GB18030/GBK or\n"
+     "Big5 (detected, or said with --encoding utf-8|gb18030|big5), with Chinese or\n"
+     "English headers (姓名/name, 手机/phone, 支部/branch or 支部编号/branch_id,\n"
+     "入党日期/admitted_on, ...). A person is matched to the register by 编号\n"
+     "(external_id), else by phone, so importing a file twice changes nothing.\n"
+     "One refused row refuses the whole file, and nothing changes.\n\n" DB_HELP
+     "  --dry-run         report, row by row, what would happen; change nothing\n"
+     "  --partial         import the good rows; refused ones go to --rejected\n"
+     "  --rejected FILE   write the refused rows, with the reason, as CSV\n",
+     cmd_import},
     {"routes", "list the HTTP routes the server answers",
      "usage: louyu routes\n\nPrints one 'METHOD PATH' line per route.\n", cmd_routes},
     {"version", "print the version", "usage: louyu version\n", cmd_version},

@@ -24,7 +24,8 @@ int error_set(struct error *e, enum err_kind kind, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     e->kind = kind;
-    e->detail = arena_vprintf(e->arena, fmt, ap);
+    /* Without an arena the caller does not read the detail (e.g. a best-effort rollback). */
+    e->detail = e->arena ? arena_vprintf(e->arena, fmt, ap) : "(details not kept)";
     va_end(ap);
     return -1;
 }
@@ -34,7 +35,7 @@ static void add(struct error *e, enum err_kind kind, const char *pointer, const 
 {
     if (e->kind == ERR_NONE)
         e->kind = kind;
-    if (e->nfields == ERROR_MAX_FIELDS)
+    if (e->nfields == ERROR_MAX_FIELDS || e->arena == NULL)
         return;
     struct field_error *f = &e->fields[e->nfields++];
     f->pointer = pointer ? arena_strdup(e->arena, pointer) : NULL;

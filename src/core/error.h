@@ -45,6 +45,7 @@ struct error {
     bool retry;          /* a conflict between transactions that retrying cures */
 };
 
+/* a may be NULL when the details will not be read. */
 void error_init(struct error *e, struct arena *a);
 
 /* Forgets everything but the arena. */

@@ -88,6 +88,8 @@ static const char *check_text(struct arena *a, const struct field *f, const char
         return "must not contain control characters";
     if ((f->flags & FF_REQUIRED) && blank(s, n))
         return "must not be blank";
+    if (f->charset && n == 0)
+        return "must not be empty (send null for none)";
     if (f->charset && strspn(s, f->charset) != n)
         return arena_printf(a, "may hold only these characters: %s", f->charset);
     size_t chars = utf8_chars(s, n);
@@ -134,6 +136,13 @@ static const char *decode_string(const struct field *f, const json_t *v, void *r
             }
         return arena_printf(a, "must be one of: %s", choices_text(a, f->choices));
     }
+    if (f->type == FT_DATE) {
+        int64_t day;
+        if (!date_parse(s, n, &day))
+            return "must be a date like 2017-07-01";
+        *FIELD_PTR(rec, f, char *) = arena_strndup(a, s, n);
+        return NULL;
+    }
     if (f->type == FT_TIME) {
         int64_t t;
         if (!rfc3339_parse(s, n, &t, NULL))
@@ -165,6 +174,7 @@ static const char *decode_value(struct arena *a, const struct field *f, const js
     case FT_TEXT:
     case FT_ENUM:
     case FT_TIME:
+    case FT_DATE:
         return decode_string(f, v, rec, a);
     case FT_JSON: {
         const char *why = "is invalid";
@@ -196,6 +206,7 @@ static void set_default(struct arena *a, const struct field *f, void *rec, size_
     case FT_TEXT:
     case FT_ENUM:
     case FT_JSON:
+    case FT_DATE:
         *FIELD_PTR(rec, f, char *) = arena_strdup(a, f->def_text ? f->def_text : "");
         break;
     }
@@ -205,6 +216,8 @@ static bool writable(const struct field *f, enum decode_mode mode)
 {
     if (f->flags & FF_VERSION)
         return mode == DECODE_PATCH;
+    if (f->flags & FF_CREATE_ONLY)
+        return mode == DECODE_CREATE;
     return !(f->flags & FF_READONLY);
 }
 
@@ -277,7 +290,8 @@ void fields_encode_value(struct jsonw *w, const struct field *f, const void *rec
         jw_bool(w, *FIELD_CPTR(rec, f, bool));
         break;
     case FT_TEXT:
-    case FT_ENUM: {
+    case FT_ENUM:
+    case FT_DATE: {
         const char *s = *FIELD_CPTR(rec, f, char *);
         jw_str(w, s ? s : "");
         break;
@@ -322,6 +336,7 @@ static size_t value_size(const struct field *f)
     case FT_TEXT:
     case FT_ENUM:
     case FT_JSON:
+    case FT_DATE:
         return sizeof(char *);
     default:
         return sizeof(int64_t);

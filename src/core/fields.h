@@ -30,15 +30,17 @@ enum ftype {
     FT_ENUM,   /* char *, one of choices */
     FT_TIME,   /* int64 seconds since the epoch, RFC 3339 in JSON */
     FT_JSON,   /* char *, canonical JSON text produced by canon() */
+    FT_DATE,   /* char *, a calendar date "YYYY-MM-DD" (sorts as text, means the same anywhere) */
 };
 
 enum {
-    FF_REQUIRED = 1 << 0,  /* must be present when creating */
-    FF_NULLABLE = 1 << 1,  /* may be null; absent means null */
-    FF_READONLY = 1 << 2,  /* written by the server only */
-    FF_VERSION = 1 << 3,   /* the optimistic-concurrency version: required in a patch */
-    FF_MULTILINE = 1 << 4, /* text may hold line breaks and tabs */
-    FF_SECRET = 1 << 5,    /* never in a response, a log line or the audit log */
+    FF_REQUIRED = 1 << 0,    /* must be present when creating */
+    FF_NULLABLE = 1 << 1,    /* may be null; absent means null */
+    FF_READONLY = 1 << 2,    /* written by the server only */
+    FF_VERSION = 1 << 3,     /* the optimistic-concurrency version: required in a patch */
+    FF_MULTILINE = 1 << 4,   /* text may hold line breaks and tabs */
+    FF_SECRET = 1 << 5,      /* never in a response, a log line or the audit log */
+    FF_CREATE_ONLY = 1 << 6, /* given when creating; changed afterwards by the domain only */
 };
 
 struct rec {

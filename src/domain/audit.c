@@ -48,7 +48,7 @@ static char *changes_json(struct arena *a, const struct table *t, const void *be
     struct jsonw w;
     jw_init(&w, &b);
     jw_obj_open(&w);
-    for (size_t i = 0; i < t->n; i++) {
+    for (size_t i = 0; (before || after) && i < t->n; i++) {
         const struct field *f = &t->fields[i];
         if (!recorded(f))
             continue;
@@ -113,7 +113,8 @@ struct audit_entry {
     char *changes;
 };
 
-static const char *const actions[] = {"create", "update", "delete", "password", NULL};
+static const char *const actions[] = {"create", "update",         "delete", "password", "view",
+                                      "stage",  "thought_report", "erase",  NULL};
 
 static int canon_any(struct arena *a, const json_t *v, char **out, const char **why)
 {
@@ -183,8 +184,8 @@ static int audit_target(struct db *db, struct arena *a, const void *rec, struct 
     return fields_is_null(&audit_table, e, "org_id") ? 0 : target_add_org(db, a, e->org_id, t, err);
 }
 
-static const char *const entity_names[] = {"building",    "station", "room",  "organisation",
-                                           "partnership", "user",    "grant", NULL};
+static const char *const entity_names[] = {
+    "building", "station", "room", "organisation", "partnership", "user", "grant", "member", NULL};
 
 static const struct filter audit_filters[] = {
     {.param = "entity", .type = FT_ENUM, .choices = entity_names},

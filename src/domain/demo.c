@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/timefmt.h"
+#include "domain/members.h"
 #include "domain/orgs.h"
 #include "domain/places.h"
 #include "domain/users.h"
@@ -204,6 +206,101 @@ static int add_users(struct db *db, struct arena *a, const int64_t *ids, const c
     return 0;
 }
 
+/* ---- the register ---- */
+
+static const char *const surnames[] = {"陈", "李", "黄", "张", "梁", "林", "刘", "吴",
+                                       "罗", "何", "郑", "谢", "周", "冯", "叶", "蔡"};
+static const char *const given[] = {"嘉欣", "志强", "晓明", "丽华", "伟杰", "慧敏", "家豪", "婉婷",
+                                    "国栋", "思颖", "俊杰", "雅琪", "泽宇", "诗涵", "浩然", "美玲"};
+
+/* A small linear congruential generator: the demo is the same every time. */
+static unsigned next_rand(unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return (*state >> 16) & 0x7fff;
+}
+
+static const char *date_text(struct arena *a, int64_t day)
+{
+    int y;
+    unsigned m, d;
+    civil_from_days(day, &y, &m, &d);
+    return arena_printf(a, "%04d-%02u-%02u", y, m, d);
+}
+
+/* One member: admitted on 'admitted' (and full a year and a few days later when that has
+ * passed), born about 25-45 years before. */
+static const char *member_json(struct arena *a, unsigned *rnd, int i, int64_t admitted,
+                               int64_t today, const char *kind)
+{
+    int64_t born = admitted - (int64_t)(25 + next_rand(rnd) % 15) * 365 - next_rand(rnd) % 300;
+    int64_t full = admitted + 366 + next_rand(rnd) % 20;
+    const char *name =
+        arena_printf(a, "%s%s", surnames[next_rand(rnd) % 16], given[next_rand(rnd) % 16]);
+    return arena_printf(a,
+                        "{\"name\":\"%s\",\"gender\":\"%s\",\"born_on\":\"%s\","
+                        "\"phone\":\"13%09d\",\"kind\":\"%s\",\"admitted_on\":\"%s\"%s%s%s}",
+                        name, next_rand(rnd) % 2 ? "female" : "male", date_text(a, born),
+                        100000000 + i * 7919 % 899999999, kind, date_text(a, admitted),
+                        full <= today ? ",\"full_on\":\"" : "",
+                        full <= today ? date_text(a, full) : "", full <= today ? "\"" : "");
+}
+
+/* An applicant at 'stage' (0 applicant ... 2 development target), with the right gaps. */
+static const char *applicant_json(struct arena *a, unsigned *rnd, int i, int stage, int64_t today)
+{
+    int64_t applied = today - 900 + (int64_t)(next_rand(rnd) % 200);
+    int64_t activist = applied + 120, target = activist + 400;
+    const char *name =
+        arena_printf(a, "%s%s", surnames[next_rand(rnd) % 16], given[next_rand(rnd) % 16]);
+    return arena_printf(a,
+                        "{\"name\":\"%s\",\"born_on\":\"%s\",\"phone\":\"15%09d\",\"applied_on\":"
+                        "\"%s\"%s%s%s%s%s%s}",
+                        name, date_text(a, applied - 365 * 26), 200000000 + i * 104729 % 799999999,
+                        date_text(a, applied), stage >= 1 ? ",\"activist_on\":\"" : "",
+                        stage >= 1 ? date_text(a, activist) : "", stage >= 1 ? "\"" : "",
+                        stage >= 2 ? ",\"target_on\":\"" : "",
+                        stage >= 2 ? date_text(a, target) : "", stage >= 2 ? "\"" : "");
+}
+
+static int add_members(struct db *db, struct arena *a, const int64_t *ids, struct error *err)
+{
+    unsigned rnd = 20171201;
+    int64_t now = time_now() + TIME_LOCAL_OFFSET_MIN * 60, today = now / 86400;
+    int64_t since = days_from_civil(2008, 1, 1);
+    struct {
+        int branch, count;
+        const char *kind;
+    } groups[] = {
+        {ZHONGKE, 32, "regular"}, /* Zhongke Kechuang: 32 members, a fifth of the committee */
+        {PARTNER, 12, "partner_vip"},    {RF_BRANCHES, 10, "regular"},
+        {RF_BRANCHES + 1, 8, "regular"}, {ZHONGKE, 4, "mobile"},
+    };
+    int serial = 0;
+    for (size_t g = 0; g < COUNT(groups); g++)
+        for (int i = 0; i < groups[g].count; i++, serial++) {
+            /* Admission days spread over every month of the year. */
+            int64_t admitted =
+                since + (int64_t)(next_rand(&rnd) % 16) * 365 + (int64_t)((serial * 31 + 7) % 365);
+            if (admitted > today - 30)
+                admitted = today - 30 - serial;
+            struct step s = {
+                &member_entity, member_json(a, &rnd, serial, admitted, today, groups[g].kind),
+                "branch_id",    groups[g].branch,
+                NULL,           0};
+            if (add(db, a, &s, ids, err) < 0)
+                return -1;
+        }
+    for (int i = 0; i < 9; i++, serial++) {
+        struct step s = {&member_entity, applicant_json(a, &rnd, serial, i % 3, today),
+                         "branch_id",    i % 2 ? ZHONGKE : RF_BRANCHES,
+                         NULL,           0};
+        if (add(db, a, &s, ids, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int is_empty(struct db *db, struct arena *a, struct error *err)
 {
     struct list_query lq = {.limit = 1};
@@ -232,5 +329,7 @@ int demo_load(struct db *db, struct arena *a, const char *password, struct error
     for (size_t i = 0; i < COUNT(org_steps); i++)
         if ((ids[DISTRICT + i] = add(db, a, &org_steps[i], ids, err)) < 0)
             return -1;
+    if (add_members(db, a, ids, err) != 0)
+        return -1;
     return add_users(db, a, ids, password, err);
 }

@@ -13,6 +13,9 @@
 #include "core/timefmt.h"
 #include "domain/audit.h"
 
+static int redact_all(struct db *db, struct arena *a, const struct caller *c,
+                      const struct entity *e, void **recs, size_t n, struct error *err);
+
 const struct caller entity_cli_caller = {.user_id = 0, .username = "cli", .admin = true};
 
 static const struct field *field_named(const struct table *t, const char *name)
@@ -66,12 +69,58 @@ static int allowed(struct db *db, struct arena *a, const struct caller *c, const
     return policy_refuse(v, e, id, err);
 }
 
+/* Records read in full by someone who is a person (not the command line). */
+struct views {
+    struct arena *a;
+    const struct caller *c;
+    const struct entity *e;
+    void **recs;
+    size_t n;
+};
+
+static int views_txn(struct db *db, void *ctx, struct error *err)
+{
+    struct views *v = ctx;
+    for (size_t i = 0; i < v->n; i++) {
+        struct target t;
+        memset(&t, 0, sizeof(t));
+        if (v->e->target(db, v->a, v->recs[i], &t, err) != 0 ||
+            audit_record(db, v->a, v->c, v->e, entity_id(v->e, v->recs[i]), "view", &t, NULL, NULL,
+                         err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Redacts each record the caller does not manage, and records the views of the others. */
+static int redact_all(struct db *db, struct arena *a, const struct caller *c,
+                      const struct entity *e, void **recs, size_t n, struct error *err)
+{
+    if (e->redact == NULL)
+        return 0;
+    struct views v = {a, c, e, arena_alloc(a, sizeof(void *) * (n ? n : 1)), 0};
+    for (size_t i = 0; i < n; i++) {
+        struct target t;
+        memset(&t, 0, sizeof(t));
+        if (e->target && e->target(db, a, recs[i], &t, err) != 0)
+            return -1;
+        if (policy_decide(c, e, ACT_UPDATE, &t) != ALLOW)
+            e->redact(recs[i]);
+        else
+            v.recs[v.n++] = recs[i];
+    }
+    if (v.n == 0 || c == NULL || c->user_id == 0)
+        return 0;
+    return db_transact(db, DB_WRITE, views_txn, &v, err);
+}
+
 void *entity_read(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
                   int64_t id, struct error *err)
 {
     struct target t;
     void *rec = entity_get(db, a, e, id, err);
-    if (rec == NULL || allowed(db, a, c, e, ACT_READ, rec, id, &t, err) != 0)
+    if (rec == NULL || allowed(db, a, c, e, ACT_READ, rec, id, &t, err) != 0 ||
+        redact_all(db, a, c, e, &rec, 1, err) != 0)
         return NULL;
     return rec;
 }
@@ -109,7 +158,7 @@ int entity_list(struct db *db, struct arena *a, const struct caller *c, const st
     }
     *items = out;
     *n = count;
-    return 0;
+    return lq->shows_nothing_personal ? 0 : redact_all(db, a, c, e, out, count, err);
 }
 
 /* Every reference of rec names an existing record. */

@@ -31,6 +31,9 @@ struct filter {
     enum ftype type;            /* FT_REF, FT_INT, FT_DOUBLE or FT_ENUM */
     double min, max;            /* FT_INT, FT_DOUBLE */
     const char *const *choices; /* FT_ENUM */
+    /* FT_BOOL: turns "true" into the value the statement takes (e.g. a cut-off date), or
+     * leaves it absent for "false". */
+    void (*derive)(struct arena *a, struct filter_value *v);
 };
 
 struct entity {
@@ -60,6 +63,10 @@ struct entity {
      * that a list holds only what the caller may read. */
     bool list_scoped;
     bool searchable; /* lists take ?q= (a substring of the name) */
+    /* Hides, in place, what a reader who does not manage the record may not see (NULL: all
+     * readers see everything); a reader who does see everything is recorded in the audit
+     * log with the action "view". */
+    void (*redact)(void *rec);
     /* Runs after the row is written, in the same transaction; before is NULL on create. */
     int (*after_write)(struct db *db, struct arena *a, const void *before, const void *after,
                        struct error *err);

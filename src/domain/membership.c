@@ -15,6 +15,18 @@ const char *const stage_names[] = {"applicant",    "activist",    "development_t
 #define PROBATION_YEARS   1 /* as a probationary member, before full membership */
 #define QUARTER_MONTHS    3
 
+static int64_t day_add_months(int64_t day, int n);
+
+/* The furthest stage on the road itself (not counting leaving it); -1 when none. */
+static int road_current_on_road(const struct road *r)
+{
+    int now = -1;
+    for (int s = 0; s < STAGE_TRANSFERRED_OUT; s++)
+        if (r->day[s] != NO_DAY)
+            now = s;
+    return now;
+}
+
 int road_current(const struct road *r)
 {
     int now = -1;
@@ -112,6 +124,54 @@ int road_check(const struct road *r, enum stage to, int64_t on, int64_t today, s
     return check_timing(r, to, on, err);
 }
 
+int road_check_history(const struct road *r, int64_t today, struct error *err)
+{
+    char a[16], b[16];
+    int last = -1;
+    for (int s = 0; s < STAGE__MAX; s++) {
+        int64_t on = r->day[s];
+        if (on == NO_DAY)
+            continue;
+        if (on > today)
+            return error_set(err, ERR_RULE, "a stage cannot be dated in the future (%s: %s)",
+                             stage_names[s], day_text(on, a));
+        if (s >= STAGE_TRANSFERRED_OUT && last >= STAGE_TRANSFERRED_OUT)
+            return error_set(err, ERR_RULE, "a person leaves the register once, not as %s and %s",
+                             stage_names[last], stage_names[s]);
+        if (last >= 0 && on < r->day[last])
+            return error_set(err, ERR_RULE,
+                             "the date of a stage cannot be before the previous stage's (%s %s "
+                             "is before %s %s)",
+                             stage_names[s], day_text(on, a), stage_names[last],
+                             day_text(r->day[last], b));
+        /* The minimum periods, where the stage right before is known too. */
+        if (s > 0 && s < STAGE_TRANSFERRED_OUT && r->day[s - 1] != NO_DAY) {
+            struct road before = *r;
+            for (int k = s; k < STAGE__MAX; k++)
+                before.day[k] = NO_DAY;
+            if (check_timing(&before, (enum stage)s, on, err) != 0)
+                return -1;
+        }
+        /* Applying comes first: whatever the earliest known stage is, it was reached at 18
+         * or older. */
+        if (last < 0 && s < STAGE_TRANSFERRED_OUT && check_timing(r, STAGE_APPLICANT, on, err) != 0)
+            return -1;
+        last = s;
+    }
+    if (last < 0)
+        return error_set(err, ERR_RULE,
+                         "a person on the register has the date of at least one "
+                         "stage (applied_on, activist_on, ... full_on)");
+    if (last >= STAGE_TRANSFERRED_OUT && road_current_on_road(r) < 0)
+        return error_set(err, ERR_RULE, "a person who left the register was on the road first");
+    return 0;
+}
+
+int64_t thought_report_cutoff(int64_t today)
+{
+    return day_add_months(today, -QUARTER_MONTHS);
+}
+
 bool political_birthday_in(int64_t admitted, unsigned month)
 {
     int y;
@@ -126,8 +186,8 @@ static int64_t day_add_months(int64_t day, int n)
     int y;
     unsigned m, d;
     civil_from_days(day, &y, &m, &d);
-    int total = (int)m - 1 + n;
-    int ny = y + total / 12;
+    int total = y * 12 + (int)m - 1 + n; /* months since year 0, so n may be negative */
+    int ny = total / 12;
     unsigned nm = (unsigned)(total % 12) + 1;
     int64_t first_next = days_from_civil(nm == 12 ? ny + 1 : ny, nm == 12 ? 1 : nm + 1, 1);
     int64_t last = first_next - 1;

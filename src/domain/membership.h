@@ -45,6 +45,16 @@ int road_current(const struct road *r);
  * a broken rule returns -1 with ERR_RULE and a detail that names the rule. */
 int road_check(const struct road *r, enum stage to, int64_t on, int64_t today, struct error *err);
 
+/* Checks a whole history given at once (a person registered with the stages they went
+ * through before): the stages given must be dated in order, none in the future, with the
+ * minimum periods between neighbouring stages where both are known, and the age rule. A
+ * stage may be unknown (NO_DAY) when a later one is known: old records are incomplete. */
+int road_check_history(const struct road *r, int64_t today, struct error *err);
+
+/* The day before which an activist's last thought report (or becoming an activist) makes
+ * it overdue today. */
+int64_t thought_report_cutoff(int64_t today);
+
 /* The same day n years later; 29 February becomes 1 March in a common year. */
 int64_t day_add_years(int64_t day, int n);
 

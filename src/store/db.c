@@ -135,6 +135,10 @@ int db_script(struct db *db, const char *sql, struct error *err)
 int db_transact(struct db *db, enum db_txn kind, int (*fn)(struct db *, void *, struct error *),
                 void *ctx, struct error *err)
 {
+    /* Inside a transaction already (an import writing many records): join it. The outer
+     * transaction commits, rolls back and retries for all. */
+    if (db->in_txn)
+        return fn(db, ctx, err);
     for (int attempt = 0;; attempt++) {
         err->retry = false;
         if (db_begin(db, kind, err) == 0 && fn(db, ctx, err) == 0 && db_commit(db, err) == 0)
@@ -158,6 +162,32 @@ static char *password_of(const char *url)
     if (!scheme || !at || !colon || colon > at || colon + 1 == at)
         return NULL;
     return strndup(colon + 1, (size_t)(at - colon - 1));
+}
+
+/* Prepared once like any statement: an import takes one per row. */
+static int run(struct db *db, enum query q, struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, q, err);
+    return st ? db_exec(st, err) : -1;
+}
+
+int db_savepoint(struct db *db, struct error *err)
+{
+    return run(db, Q_SAVEPOINT, err);
+}
+
+int db_savepoint_release(struct db *db, struct error *err)
+{
+    return run(db, Q_SAVEPOINT_RELEASE, err);
+}
+
+void db_savepoint_rollback(struct db *db)
+{
+    struct error ignored;
+    error_init(&ignored, NULL);
+    /* The messages of a failed rollback are never read: no arena is needed for them. */
+    if (run(db, Q_SAVEPOINT_ROLLBACK, &ignored) == 0)
+        run(db, Q_SAVEPOINT_RELEASE, &ignored);
 }
 
 char *db_scrub(const char *msg, const char *url)

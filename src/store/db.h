@@ -65,6 +65,13 @@ void db_rollback(struct db *db);
 int db_transact(struct db *db, enum db_txn kind, int (*fn)(struct db *, void *, struct error *),
                 void *ctx, struct error *err);
 
+/* Inside a transaction: a point to roll back to, so that one failed step (a row of an
+ * import) can be undone without the rest. On PostgreSQL any failed statement spoils the
+ * whole transaction unless it is rolled back to a savepoint. */
+int db_savepoint(struct db *db, struct error *err);
+int db_savepoint_release(struct db *db, struct error *err);
+void db_savepoint_rollback(struct db *db);
+
 /* "sqlite" or "postgresql". */
 const char *db_driver_name(const struct db *db);
 

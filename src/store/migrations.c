@@ -127,6 +127,32 @@ static const char *const migrations[] = {
     " org_path TEXT,"
     " changes TEXT NOT NULL);"
     "CREATE INDEX audit_entity ON audit (entity, entity_id);",
+
+    /* 3: the register of members and applicants; dates as 'YYYY-MM-DD' */
+    "CREATE TABLE members ("
+    " id {ID},"
+    " name TEXT NOT NULL,"
+    " gender TEXT CHECK (gender IN ('female', 'male')),"
+    " born_on TEXT,"
+    " phone TEXT UNIQUE,"
+    " id_number TEXT,"
+    " external_id TEXT UNIQUE,"
+    " employer_id BIGINT REFERENCES orgs (id),"
+    " branch_id BIGINT NOT NULL REFERENCES orgs (id),"
+    " kind TEXT NOT NULL CHECK (kind IN ('regular', 'mobile', 'partner_vip')),"
+    " applied_on TEXT,"
+    " activist_on TEXT,"
+    " target_on TEXT,"
+    " admitted_on TEXT,"
+    " full_on TEXT,"
+    " left_as TEXT CHECK (left_as IN ('transferred_out', 'deceased')),"
+    " left_on TEXT,"
+    " last_report_on TEXT,"
+    " version BIGINT NOT NULL DEFAULT 1,"
+    " created_at BIGINT NOT NULL,"
+    " updated_at BIGINT NOT NULL);"
+    "CREATE INDEX members_branch ON members (branch_id);"
+    "CREATE INDEX members_admitted ON members (admitted_on);",
 };
 
 size_t migrations_count(void)

@@ -59,6 +59,21 @@
     "JOIN orgs c ON c.id = p.committee_id WHERE p.partner_id = a.org_id "                          \
     "AND c.path LIKE gr.path || '%'))))"
 
+/* A member's stage is the furthest one with a date: derived, never stored. */
+#define MEMBER_STAGE                                                                               \
+    "CASE WHEN m.left_as IS NOT NULL THEN m.left_as WHEN m.full_on IS NOT NULL THEN "              \
+    "'full_member' WHEN m.admitted_on IS NOT NULL THEN 'probationary' WHEN m.target_on IS NOT "    \
+    "NULL THEN 'development_target' WHEN m.activist_on IS NOT NULL THEN 'activist' "               \
+    "ELSE 'applicant' END"
+#define MEMBER_COLS                                                                                \
+    "name, gender, born_on, phone, id_number, external_id, employer_id, branch_id, kind, "         \
+    "applied_on, activist_on, target_on, admitted_on, full_on, left_as, left_on"
+#define MEMBER_SELECT                                                                              \
+    "SELECT m.id, m.name, m.gender, m.born_on, m.phone, m.id_number, m.external_id, "              \
+    "m.employer_id, m.branch_id, m.kind, " MEMBER_STAGE ", m.applied_on, m.activist_on, "          \
+    "m.target_on, m.admitted_on, m.full_on, m.left_as, m.left_on, m.last_report_on, m.version, "   \
+    "m.created_at, m.updated_at FROM members m"
+
 /* Case-insensitive substring match of a pattern built by store/rows.c.
  * An optional filter is written "(CAST(?n AS type) IS NULL OR ...)": PostgreSQL infers a
  * parameter's type from its first use, and "?n IS NULL" alone gives it none. */
@@ -67,6 +82,9 @@
 
 static const char *const sql[Q__MAX] = {
     [Q_PING] = "SELECT 1",
+    [Q_SAVEPOINT] = "SAVEPOINT louyu_step",
+    [Q_SAVEPOINT_RELEASE] = "RELEASE SAVEPOINT louyu_step",
+    [Q_SAVEPOINT_ROLLBACK] = "ROLLBACK TO SAVEPOINT louyu_step",
     [Q_SCHEMA_VERSION] = "SELECT version FROM schema_version",
     [Q_SCHEMA_VERSION_INSERT] = "INSERT INTO schema_version (version) VALUES (?1)",
     [Q_SCHEMA_VERSION_SET] = "UPDATE schema_version SET version = ?1",
@@ -210,6 +228,59 @@ static const char *const sql[Q__MAX] = {
         "window_start = CASE WHEN signin_failures.window_start < ?3 THEN ?2 "
         "ELSE signin_failures.window_start END",
     [Q_SIGNIN_FAILURE_CLEAR] = "DELETE FROM signin_failures WHERE key = ?1",
+
+    [Q_MEMBER_GET] = MEMBER_SELECT " WHERE m.id = ?1",
+    [Q_MEMBER_LIST] = MEMBER_SELECT
+    " WHERE m.id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR m.branch_id = ?2) "
+    "AND (CAST(?3 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM orgs b "
+    "JOIN orgs w ON w.id = ?3 WHERE b.id = m.branch_id AND b.path LIKE w.path || '%')) "
+    "AND (CAST(?4 AS TEXT) IS NULL OR " MEMBER_STAGE " = ?4) "
+    "AND (CAST(?5 AS TEXT) IS NULL OR m.kind = ?5) "
+    "AND (CAST(?6 AS BIGINT) IS NULL OR CAST(substr(m.admitted_on, 6, 2) AS BIGINT) = ?6) "
+    "AND (CAST(?7 AS TEXT) IS NULL OR (" MEMBER_STAGE " = 'activist' AND "
+    "COALESCE(m.last_report_on, m.activist_on) < ?7)) "
+    "AND " IN_SCOPE(
+        8, "m.branch_id") " AND "
+                          "(CAST(?9 AS TEXT) IS NULL OR lower(m.name) LIKE lower(?9) ESCAPE '\\') "
+                          "ORDER BY m.id LIMIT ?10",
+    [Q_MEMBER_INSERT] = "INSERT INTO members (" MEMBER_COLS ", version, created_at, updated_at) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                        "?16, 1, ?17, ?17) RETURNING id",
+    [Q_MEMBER_UPDATE] = "UPDATE members SET name = ?1, gender = ?2, born_on = ?3, phone = ?4, "
+                        "id_number = ?5, external_id = ?6, employer_id = ?7, branch_id = ?8, "
+                        "kind = ?9, applied_on = ?10, activist_on = ?11, target_on = ?12, "
+                        "admitted_on = ?13, full_on = ?14, left_as = ?15, left_on = ?16, "
+                        "version = version + 1, updated_at = ?17 WHERE id = ?18 AND version = ?19",
+    [Q_MEMBER_DELETE] = "DELETE FROM members WHERE id = ?1",
+    [Q_MEMBER_DEPENDANTS] = "SELECT 0 WHERE CAST(?1 AS BIGINT) IS NOT NULL",
+    /* ?1 the stage reached, ?2 its day. */
+    [Q_MEMBER_SET_STAGE] =
+        "UPDATE members SET "
+        "applied_on = CASE WHEN CAST(?1 AS TEXT) = 'applicant' THEN CAST(?2 AS TEXT) "
+        "ELSE applied_on END, "
+        "activist_on = CASE WHEN ?1 = 'activist' THEN ?2 ELSE activist_on END, "
+        "target_on = CASE WHEN ?1 = 'development_target' THEN ?2 ELSE target_on END, "
+        "admitted_on = CASE WHEN ?1 = 'probationary' THEN ?2 ELSE admitted_on END, "
+        "full_on = CASE WHEN ?1 = 'full_member' THEN ?2 ELSE full_on END, "
+        "left_as = CASE WHEN ?1 IN ('transferred_out', 'deceased') THEN ?1 ELSE left_as END, "
+        "left_on = CASE WHEN ?1 IN ('transferred_out', 'deceased') THEN ?2 ELSE left_on END, "
+        "version = version + 1, updated_at = ?3 WHERE id = ?4 AND version = ?5",
+    /* A report handed in late (dated before the last one) does not move the date back. */
+    [Q_MEMBER_SET_REPORT] = "UPDATE members SET last_report_on = CASE WHEN last_report_on IS NULL "
+                            "OR last_report_on < CAST(?1 AS TEXT) THEN ?1 ELSE last_report_on END, "
+                            "version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
+
+    [Q_MEMBER_BY_PHONE] = "SELECT id FROM members WHERE phone = ?1",
+    [Q_MEMBER_BY_EXTERNAL] = "SELECT id FROM members WHERE external_id = ?1",
+    [Q_ORG_BY_NAME] = "SELECT id FROM orgs WHERE name = ?1 ORDER BY id LIMIT 2",
+
+    /* What identifies a person goes; what statistics count (branch, kind, stage days) stays. */
+    [Q_MEMBER_ERASE] = "UPDATE members SET name = ?1, gender = NULL, born_on = NULL, phone = NULL, "
+                       "id_number = NULL, external_id = NULL, employer_id = NULL, "
+                       "version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
+    [Q_AUDIT_ERASE] = "UPDATE audit SET changes = '{\"erased\":[false,true]}' "
+                      "WHERE entity = 'member' AND entity_id = ?1",
+    [Q_AUDIT_OF_RECORD] = AUDIT_SELECT " WHERE entity = ?1 AND entity_id = ?2 ORDER BY id",
 
     [Q_AUDIT_INSERT] = "INSERT INTO audit (at, user_id, username, entity, entity_id, action, "
                        "org_id, changes, org_path) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

@@ -27,7 +27,8 @@ static void bind_value(struct db_stmt *st, int idx, const struct field *f, const
         break;
     case FT_TEXT:
     case FT_ENUM:
-    case FT_JSON: {
+    case FT_JSON:
+    case FT_DATE: {
         const char *s = *FIELD_CPTR(rec, f, char *);
         db_bind_text(st, idx, s ? s : "", s ? strlen(s) : 0);
         break;
@@ -75,7 +76,8 @@ void rows_read(struct db_stmt *st, struct arena *a, const struct table *t, void 
             break;
         case FT_TEXT:
         case FT_ENUM:
-        case FT_JSON: {
+        case FT_JSON:
+        case FT_DATE: {
             size_t n;
             const char *s = db_col_text(st, col, &n);
             *FIELD_PTR(rec, f, char *) = arena_strndup(a, s, n);

@@ -37,6 +37,8 @@ struct list_query {
     size_t nfilters;
     const char *name_contains; /* substring of the name, or NULL */
     int limit;
+    bool shows_nothing_personal; /* the caller shows none of the masked fields: the reads of
+                                    unmasked records need no audit record */
 };
 
 /* Binds a list query in the layout that store/queries.c documents: the cursor, the

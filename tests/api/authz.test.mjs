@@ -61,6 +61,11 @@ const make = {
     const u = await make.user(adm);
     return make.record(adm, 'grants', { user_id: u.id, role: 'member', org_id: 4 });
   },
+  // People of branch 4: an applicant, and an activist (who hands in thought reports).
+  member: (adm) => make.record(adm, 'members',
+    { name: `临时申请人${n()}`, branch_id: 4, born_on: '1990-01-01', applied_on: '2020-01-01' }),
+  activist: (adm) => make.record(adm, 'members',
+    { name: `临时积极分子${n()}`, branch_id: 4, born_on: '1990-01-01', applied_on: '2020-01-01', activist_on: '2020-06-01' }),
 };
 
 // One row per route: the expected status per role and the representative request.
@@ -222,6 +227,62 @@ const MATRIX = {
     },
     request: (a) => ({ path: `/api/v1/audit/${a.id}` }),
   },
+
+  // The register of people: read by org-bound grants of the branch's subtree (committee
+  // admin, branch secretary, member; the member role sees personal data masked), written
+  // by committee admins and branch secretaries; out of reach is 404. The list is scoped,
+  // so every reader may ask for it; a station manager reads no organisation's people.
+  'GET /api/v1/members': { expect: S(401, 200, 200, 200, 403, 200, 200), request: () => ({ path: '/api/v1/members' }) },
+  'GET /api/v1/members/{id}': { expect: S(401, 200, 200, 404, 404, 200, 200), request: () => ({ path: '/api/v1/members/1' }) },
+  'POST /api/v1/members': {
+    expect: S(401, 201, 201, 403, 403, 201, 403),
+    request: () => ({ path: '/api/v1/members', body: { name: `新申请人${n()}`, branch_id: 4, born_on: '1995-05-05', applied_on: '2021-03-01' } }),
+  },
+  'PATCH /api/v1/members/{id}': {
+    expect: S(401, 200, 200, 404, 404, 200, 403),
+    setup: (adm) => make.member(adm),
+    request: (m) => ({ path: `/api/v1/members/${m.id}`, body: { version: m.version, gender: 'female' } }),
+  },
+  'DELETE /api/v1/members/{id}': {
+    expect: S(401, 204, 204, 404, 404, 204, 403),
+    setup: (adm) => make.member(adm),
+    request: (m) => ({ path: `/api/v1/members/${m.id}` }),
+  },
+  'POST /api/v1/members/{id}/stage': {
+    expect: S(401, 200, 200, 404, 404, 200, 403),
+    setup: (adm) => make.member(adm),
+    request: (m) => ({ path: `/api/v1/members/${m.id}/stage`, body: { version: m.version, stage: 'activist', on: '2020-06-01' } }),
+  },
+  'POST /api/v1/members/{id}/thought-reports': {
+    expect: S(401, 200, 200, 404, 404, 200, 403),
+    setup: (adm) => make.activist(adm),
+    request: (m) => ({ path: `/api/v1/members/${m.id}/thought-reports`, body: { version: m.version, on: '2021-01-15' } }),
+  },
+  // Importing takes a role that registers people; a dry run so that rows stay meaningful.
+  // fuli may import, but its rows for branch 4 (not in its reach) come back refused: 200.
+  'POST /api/v1/members/import': {
+    expect: S(401, 200, 200, 200, 403, 200, 403),
+    request: () => ({
+      path: '/api/v1/members/import?dry_run=true',
+      body: `姓名,手机,支部编号,申请入党日期\r\n导入者${n()},139${String(10000000 + uniq).slice(-8)},4,2021-03-01\r\n`,
+      headers: { 'content-type': 'text/csv' },
+    }),
+  },
+  // Exports hold what the caller's list holds (masked as its role requires).
+  'GET /api/v1/members/export.csv': { expect: S(401, 200, 200, 200, 403, 200, 200), request: () => ({ path: '/api/v1/members/export.csv' }) },
+  'GET /api/v1/members/export.xlsx': { expect: S(401, 200, 200, 200, 403, 200, 200), request: () => ({ path: '/api/v1/members/export.xlsx' }) },
+  // A person's data and erasure: for those who manage the person.
+  'POST /api/v1/members/{id}/erase': {
+    expect: S(401, 200, 200, 404, 404, 200, 403),
+    setup: (adm) => make.member(adm),
+    request: (m) => ({ path: `/api/v1/members/${m.id}/erase`, body: { version: m.version } }),
+  },
+  'GET /api/v1/members/{id}/data': { expect: S(401, 200, 200, 404, 404, 200, 403), request: () => ({ path: '/api/v1/members/1/data' }) },
+  // The political birthdays of an organisation in reach; another one is 404.
+  'GET /api/v1/birthdays': {
+    expect: S(401, 200, 200, 404, 404, 200, 200),
+    request: () => ({ path: '/api/v1/birthdays?month=7&org_id=4' }),
+  },
 };
 
 function listedRoutes() {
@@ -252,9 +313,9 @@ async function runMatrix(role) {
     for (const [route, row] of Object.entries(MATRIX)) {
       const method = route.split(' ')[0];
       const ctx = row.setup ? await row.setup(srv, role, srv.url) : {};
-      const { path, body, token } = row.request(ctx);
+      const { path, body, token, headers } = row.request(ctx);
       const bearer = token || (own && own.token);
-      const r = await srv.request(method, path, body, { authorization: bearer ? `Bearer ${bearer}` : '' });
+      const r = await srv.request(method, path, body, { ...headers, authorization: bearer ? `Bearer ${bearer}` : '' });
       got[route] = r.status;
       if (r.status >= 400)
         assert.match(r.headers.get('content-type') || '', /^application\/problem\+json/, `${role} ${route}: ${r.text}`);

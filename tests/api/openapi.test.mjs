@@ -959,6 +959,512 @@ describe('the server answers as docs/openapi.yaml says', () => {
     });
   });
 
+  describe('the register of members', () => {
+    const tok = {};
+    before(async () => {
+      for (const u of ['xita', 'fuli', 'xita_station', 'zhongke', 'member']) tok[u] = (await signIn(server.url, u)).token;
+    });
+
+    // Days as the server counts them: Guangzhou's calendar, 'YYYY-MM-DD'.
+    const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const civil = (day) => day.split('-').map(Number);
+    const text = (y, m, d) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+    const monthDays = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+    // The same day n months later, clamped to the month's last day (as the server's cut-off).
+    function addMonths(day, n) {
+      const [y, m, d] = civil(day);
+      const total = y * 12 + (m - 1) + n;
+      const ny = Math.floor(total / 12), nm = (total % 12) + 1;
+      return text(ny, nm, Math.min(d, monthDays(ny, nm)));
+    }
+    // The same day n years later; 29 February becomes 1 March in a common year.
+    function addYears(day, n) {
+      const [y, m, d] = civil(day);
+      if (m === 2 && d === 29 && monthDays(y + n, 2) === 28) return text(y + n, 3, 1);
+      return text(y + n, m, d);
+    }
+    function yearsBetween(from, to) {
+      let years = 0;
+      while (addYears(from, years + 1) <= to) years++;
+      return years;
+    }
+    // The masks: same length, stars between the ends kept (all stars when too short to keep them).
+    const keepEnds = (s, head, tail) => (s.length <= head + tail ? '*'.repeat(s.length)
+      : s.slice(0, head) + '*'.repeat(s.length - head - tail) + s.slice(s.length - tail));
+    const masked = (m) => ({
+      ...m,
+      phone: m.phone === null ? null : keepEnds(m.phone, 3, 4),
+      born_on: m.born_on === null ? null : `${m.born_on.slice(0, 4)}-**-**`,
+      id_number: m.id_number === null ? null : keepEnds(m.id_number, 3, 2),
+    });
+    const ids = (res) => res.json.items.map((x) => x.id);
+    const views = async (id) => (await call('GET', '/api/v1/audit',
+      `/api/v1/audit?entity=member&entity_id=${id}&action=view&limit=500`, { expect: 200 })).json.items;
+    let everyone; // the whole register, as the admin reads it
+
+    it('lists and reads the register: managers in full, member-role readers masked, others 403 or 404', async () => {
+      const all = await call('GET', '/api/v1/members', '/api/v1/members?limit=500', { expect: 200 });
+      everyone = all.json.items;
+      assert.ok(everyone.length >= 75, `the demo has 75 people on the register (${everyone.length})`);
+      assert.equal(all.json.next, null);
+      assert.deepEqual([...new Set(everyone.map((m) => m.branch_id))].sort((a, b) => a - b), [4, 5, 7, 8]);
+      for (const m of everyone) assert.ok(!m.phone?.includes('*') && !m.born_on?.includes('*'), 'the admin reads everything');
+      const one = await call('GET', '/api/v1/members/{id}', `/api/v1/members/${everyone[0].id}`, { expect: 200 });
+      assert.deepEqual(one.json, everyone[0]);
+      const page = await call('GET', '/api/v1/members', '/api/v1/members?limit=2', { expect: 200 });
+      assert.equal(page.json.items.length, 2);
+      const next = await call('GET', '/api/v1/members', `/api/v1/members?limit=2&cursor=${page.json.next}`, { expect: 200 });
+      assert.deepEqual(ids(next), everyone.slice(2, 4).map((m) => m.id));
+
+      // The branch secretary manages branch 4: everything, in full.
+      const z = await call('GET', '/api/v1/members', '/api/v1/members?limit=500', { token: tok.zhongke, expect: 200 });
+      assert.deepEqual(z.json.items, everyone.filter((m) => m.branch_id === 4));
+      // The West Tower committee manages branch 4 and the partner linked to it (5).
+      const x = await call('GET', '/api/v1/members', '/api/v1/members?limit=500', { token: tok.xita, expect: 200 });
+      assert.deepEqual(x.json.items, everyone.filter((m) => [4, 5].includes(m.branch_id)));
+      const f = await call('GET', '/api/v1/members', '/api/v1/members?limit=500', { token: tok.fuli, expect: 200 });
+      assert.deepEqual(f.json.items, everyone.filter((m) => [7, 8].includes(m.branch_id)));
+      // A member reads their branch, with phone, date of birth and ID number masked.
+      const mem = await call('GET', '/api/v1/members', '/api/v1/members?limit=500', { token: tok.member, expect: 200 });
+      assert.deepEqual(mem.json.items, everyone.filter((m) => m.branch_id === 4).map(masked));
+      const target = everyone.find((m) => m.branch_id === 4 && m.phone && m.born_on);
+      const seen = await call('GET', '/api/v1/members/{id}', `/api/v1/members/${target.id}`, { token: tok.member, expect: 200 });
+      assert.deepEqual(seen.json, masked(target));
+      assert.match(seen.json.phone, /^[0-9]{3}\*+[0-9]{4}$/);
+      assert.match(seen.json.born_on, /^[0-9]{4}-\*\*-\*\*$/);
+      // Out of reach is not found; no reading role at all is 403 for the list.
+      const rf = everyone.find((m) => m.branch_id === 7);
+      await call('GET', '/api/v1/members/{id}', `/api/v1/members/${rf.id}`, { token: tok.member, expect: 404 });
+      await call('GET', '/api/v1/members/{id}', `/api/v1/members/${target.id}`, { token: tok.fuli, expect: 404 });
+      await call('GET', '/api/v1/members/{id}', `/api/v1/members/${target.id}`, { token: tok.xita_station, expect: 404 });
+      await call('GET', '/api/v1/members', '/api/v1/members', { token: tok.xita_station, expect: 403 });
+      await call('GET', '/api/v1/members/{id}', '/api/v1/members/999999', { expect: 404 });
+      await call('GET', '/api/v1/members/{id}', '/api/v1/members/abc', { expect: 404 });
+    });
+
+    it('records every full read by a manager as a view in the audit log, and no masked one', async () => {
+      assert.ok(everyone, 'needs the register read above');
+      const target = everyone.find((m) => m.branch_id === 4 && m.phone);
+      const before = (await views(target.id)).length;
+      await call('GET', '/api/v1/members/{id}', `/api/v1/members/${target.id}`, { token: tok.member, expect: 200 });
+      await call('GET', '/api/v1/members', '/api/v1/members?branch_id=4&limit=500', { token: tok.member, expect: 200 });
+      assert.equal((await views(target.id)).length, before, 'a masked read is no view of personal data');
+      await call('GET', '/api/v1/members/{id}', `/api/v1/members/${target.id}`, { token: tok.zhongke, expect: 200 });
+      await call('GET', '/api/v1/members', `/api/v1/members?branch_id=4&limit=500`, { token: tok.xita, expect: 200 });
+      const after = await views(target.id);
+      assert.deepEqual(after.slice(before).map((a) => [a.username, a.action, a.entity, a.entity_id, a.org_id]),
+        [['zhongke', 'view', 'member', target.id, 4], ['xita', 'view', 'member', target.id, 4]]);
+      for (const a of after)
+        assert.ok(Object.values(a.changes).every(([was, now]) => was === null && now === null),
+          `a view holds no value that was seen: ${JSON.stringify(a.changes)}`);
+      // The committee admin reads the views of its subtree's people; a branch secretary no audit at all.
+      const xv = await call('GET', '/api/v1/audit', `/api/v1/audit?entity=member&action=view&entity_id=${target.id}&limit=500`,
+        { token: tok.xita, expect: 200 });
+      assert.ok(xv.json.items.length >= 2);
+      await call('GET', '/api/v1/audit', '/api/v1/audit?action=view', { token: tok.zhongke, expect: 403 });
+    });
+
+    it('filters the register by the documented query parameters', async () => {
+      assert.ok(everyone, 'needs the register read above');
+      const t = today();
+      const cutoff = addMonths(t, -3);
+      const month = Number(everyone.find((m) => m.branch_id === 7 && m.admitted_on).admitted_on.slice(5, 7));
+      const cases = [
+        ['branch_id=5', (m) => m.branch_id === 5],
+        ['within=6', (m) => [7, 8].includes(m.branch_id)],
+        ['within=3', (m) => m.branch_id === 4],
+        ['stage=applicant', (m) => m.stage === 'applicant'],
+        ['stage=activist&kind=regular', (m) => m.stage === 'activist' && m.kind === 'regular'],
+        ['kind=mobile', (m) => m.kind === 'mobile'],
+        [`within=6&admitted_month=${month}`, (m) => [7, 8].includes(m.branch_id) && Number(m.admitted_on?.slice(5, 7)) === month],
+        ['reports_overdue=true', (m) => m.stage === 'activist' && (m.last_report_on ?? m.activist_on) < cutoff],
+        ['reports_overdue=false', () => true],
+        [`q=${encodeURIComponent(everyone[0].name.slice(0, 1))}`, (m) => m.name.includes(everyone[0].name.slice(0, 1))],
+      ];
+      for (const [query, want] of cases) {
+        const res = await call('GET', '/api/v1/members', `/api/v1/members?${query}&limit=500`, { expect: 200 });
+        const expected = everyone.filter(want).map((m) => m.id);
+        assert.deepEqual(ids(res), expected, query);
+        if (query !== 'within=3') assert.ok(expected.length > 0, `the demo has someone for ${query}`);
+      }
+      const bad = await call('GET', '/api/v1/members', '/api/v1/members?within=0&stage=member&kind=vip&admitted_month=13&reports_overdue=yes&colour=red',
+        { expect: 400 });
+      assert.deepEqual(params(bad), ['admitted_month', 'colour', 'kind', 'reports_overdue', 'stage', 'within']);
+      await call('GET', '/api/v1/members', '/api/v1/members?branch_id=4&branch_id=5', { expect: 400 });
+    });
+
+    it('registers, changes and removes people as the policy and the rules say (201, 200, 204; 400, 403, 404, 409, 422)', async () => {
+      const t = today();
+      const person = { name: '王小明', branch_id: 4, gender: 'male', born_on: '1990-05-06', phone: '13912345678',
+        id_number: '44010619900506123X', external_id: 'OPENAPI-1', applied_on: addMonths(t, -30) };
+      assertMatches(requestSchema('POST', '/api/v1/members'), person, 'the person sent');
+      const c = await call('POST', '/api/v1/members', '/api/v1/members', { body: person, token: tok.zhongke, expect: 201 });
+      assert.equal(c.headers.get('location'), `/api/v1/members/${c.json.id}`);
+      for (const [k, v] of Object.entries(person)) assert.deepEqual(c.json[k], v, `member.${k}`);
+      assert.deepEqual([c.json.stage, c.json.kind, c.json.version, c.json.activist_on, c.json.last_report_on],
+        ['applicant', 'regular', 1, null, null]);
+      const id = c.json.id;
+      const old = { name: '陈老党员', branch_id: 5, kind: 'partner_vip', admitted_on: '2001-07-01', full_on: '2002-07-01' };
+      const o = await call('POST', '/api/v1/members', '/api/v1/members', { body: old, token: tok.xita, expect: 201 });
+      assert.equal(o.json.stage, 'full_member', 'an old member registered without the early stages');
+      const gone = { name: '李已故', branch_id: 4, admitted_on: '1990-07-01', full_on: '1991-07-01', left_as: 'deceased', left_on: '2020-01-01' };
+      assert.equal((await call('POST', '/api/v1/members', '/api/v1/members', { body: gone, token: tok.zhongke, expect: 201 })).json.stage, 'deceased');
+
+      // Who may.
+      await call('POST', '/api/v1/members', '/api/v1/members', { body: { ...person, phone: null, external_id: null }, token: tok.member, expect: 403 });
+      await call('POST', '/api/v1/members', '/api/v1/members', { body: { ...person, branch_id: 7, phone: null, external_id: null }, token: tok.xita, expect: 403 });
+      await call('POST', '/api/v1/members', '/api/v1/members', { body: { ...person, phone: null, external_id: null }, token: tok.xita_station, expect: 403 });
+      // Invalid fields (the server's, and the stage, are read-only), every one listed.
+      const invalid = { branch_id: 'four', gender: 'x', born_on: '1990-02-30', phone: '139-abc', id_number: 'abc',
+        kind: 'vip', stage: 'full_member', last_report_on: t, id: 9, colour: 'red' };
+      assertDoesNotMatch(requestSchema('POST', '/api/v1/members'), invalid, 'an invalid person');
+      const i = await call('POST', '/api/v1/members', '/api/v1/members', { body: invalid, token: tok.zhongke, expect: 400 });
+      assert.deepEqual(pointers(i), ['/born_on', '/branch_id', '/colour', '/gender', '/id', '/id_number', '/kind',
+        '/last_report_on', '/name', '/phone', '/stage']);
+      // The rules of the road (422).
+      const noStage = { name: '无阶段', branch_id: 4 };
+      assertDoesNotMatch(requestSchema('POST', '/api/v1/members'), noStage, 'a person with no stage day');
+      await call('POST', '/api/v1/members', '/api/v1/members', { body: noStage, token: tok.zhongke, expect: 422 });
+      const young = { name: '未成年', branch_id: 4, born_on: addYears(t, -17), applied_on: t };
+      assertMatches(requestSchema('POST', '/api/v1/members'), young, 'a well-formed person');
+      const y = await call('POST', '/api/v1/members', '/api/v1/members', { body: young, token: tok.zhongke, expect: 422 });
+      assert.match(y.json.detail, /18/);
+      const hurried = { name: '速成', branch_id: 4, applied_on: '2024-01-02', activist_on: '2024-06-01', target_on: '2024-12-01' };
+      assert.match((await call('POST', '/api/v1/members', '/api/v1/members', { body: hurried, token: tok.zhongke, expect: 422 })).json.detail, /year/);
+      await call('POST', '/api/v1/members', '/api/v1/members', { body: { name: '未来', branch_id: 4, applied_on: addYears(t, 1) }, token: tok.zhongke, expect: 422 });
+      const half = await call('POST', '/api/v1/members', '/api/v1/members',
+        { body: { name: '半离开', branch_id: 4, admitted_on: '2020-01-02', left_as: 'deceased' }, token: tok.zhongke, expect: 422 });
+      assert.deepEqual(pointers(half), ['/left_on']);
+      const nowhere = await call('POST', '/api/v1/members', '/api/v1/members',
+        { body: { name: '无支部', branch_id: 999999, applied_on: '2024-01-02' }, expect: 422 });
+      assert.deepEqual(pointers(nowhere), ['/branch_id']);
+      // A phone or an external id already on the register.
+      await call('POST', '/api/v1/members', '/api/v1/members', { body: { ...person, external_id: null }, token: tok.zhongke, expect: 409 });
+      await call('POST', '/api/v1/members', '/api/v1/members', { body: { ...person, phone: null }, token: tok.zhongke, expect: 409 });
+
+      // Changing the details.
+      const change = { version: 1, phone: '13900000000', gender: 'female', employer_id: null };
+      assertMatches(requestSchema('PATCH', '/api/v1/members/{id}'), change, 'the patch sent');
+      const u = await call('PATCH', '/api/v1/members/{id}', `/api/v1/members/${id}`, { body: change, token: tok.zhongke, expect: 200 });
+      assert.deepEqual([u.json.version, u.json.phone, u.json.gender, u.json.name], [2, '13900000000', 'female', person.name]);
+      await call('PATCH', '/api/v1/members/{id}', `/api/v1/members/${id}`, { body: { version: 1, name: '旧' }, token: tok.zhongke, expect: 409 });
+      await call('PATCH', '/api/v1/members/{id}', `/api/v1/members/${id}`, { body: { version: 2, phone: everyone[0].phone }, token: tok.zhongke, expect: 409 });
+      const days = { version: 2, applied_on: '2020-01-01', left_as: 'deceased', stage: 'activist', last_report_on: t };
+      assertDoesNotMatch(requestSchema('PATCH', '/api/v1/members/{id}'), days, 'a patch of the stage days');
+      const ro = await call('PATCH', '/api/v1/members/{id}', `/api/v1/members/${id}`, { body: days, token: tok.zhongke, expect: 400 });
+      assert.deepEqual(pointers(ro), ['/applied_on', '/last_report_on', '/left_as', '/stage']);
+      await call('PATCH', '/api/v1/members/{id}', `/api/v1/members/${id}`, { body: { name: '改' }, token: tok.zhongke, expect: 400 });
+      const younger = await call('PATCH', '/api/v1/members/{id}', `/api/v1/members/${id}`,
+        { body: { version: 2, born_on: addYears(t, -10) }, token: tok.zhongke, expect: 422 });
+      assert.match(younger.json.detail, /18/);
+      assert.deepEqual(pointers(await call('PATCH', '/api/v1/members/{id}', `/api/v1/members/${id}`,
+        { body: { version: 2, employer_id: 999999 }, expect: 422 })), ['/employer_id']);
+      await call('PATCH', '/api/v1/members/{id}', `/api/v1/members/${id}`, { body: { version: 2, name: '改' }, token: tok.member, expect: 403 });
+      await call('PATCH', '/api/v1/members/{id}', `/api/v1/members/${id}`, { body: { version: 2, name: '改' }, token: tok.fuli, expect: 404 });
+      await call('PATCH', '/api/v1/members/{id}', `/api/v1/members/${id}`, { body: { version: 2, branch_id: 7 }, token: tok.xita, expect: 403 });
+      await call('PATCH', '/api/v1/members/{id}', '/api/v1/members/999999', { body: { version: 1 }, expect: 404 });
+      const now = await call('GET', '/api/v1/members/{id}', `/api/v1/members/${id}`, { expect: 200 });
+      assert.deepEqual([now.json.version, now.json.branch_id], [2, 4], 'a refused change changes nothing');
+      const audit = await call('GET', '/api/v1/audit', `/api/v1/audit?entity=member&entity_id=${id}&action=update`, { expect: 200 });
+      assert.deepEqual(audit.json.items.map((a) => a.changes), [{ phone: [person.phone, '13900000000'], gender: ['male', 'female'] }]);
+
+      // Removing.
+      await call('DELETE', '/api/v1/members/{id}', `/api/v1/members/${o.json.id}`, { token: tok.member, expect: 404 });
+      await call('DELETE', '/api/v1/members/{id}', `/api/v1/members/${id}`, { token: tok.member, expect: 403 });
+      await call('DELETE', '/api/v1/members/{id}', `/api/v1/members/${id}`, { token: tok.fuli, expect: 404 });
+      await call('DELETE', '/api/v1/members/{id}', `/api/v1/members/${o.json.id}`, { token: tok.xita, expect: 204 });
+      await call('DELETE', '/api/v1/members/{id}', `/api/v1/members/${id}`, { token: tok.zhongke, expect: 204 });
+      await call('DELETE', '/api/v1/members/{id}', `/api/v1/members/${id}`, { token: tok.zhongke, expect: 404 });
+      await call('GET', '/api/v1/members/{id}', `/api/v1/members/${id}`, { expect: 404 });
+      const del = await call('GET', '/api/v1/audit', `/api/v1/audit?entity=member&entity_id=${id}&action=delete`, { expect: 200 });
+      assert.deepEqual(del.json.items.map((a) => [a.username, a.changes.name]), [['zhongke', ['王小明', null]]]);
+    });
+
+    it('moves a person along the road one stage at a time (200; 400, 403, 404, 409, 422)', async () => {
+      const t = today();
+      const applied = addMonths(t, -30);
+      const p = (await call('POST', '/api/v1/members', '/api/v1/members',
+        { body: { name: '张进步', branch_id: 4, born_on: '1995-03-04', applied_on: applied }, token: tok.zhongke, expect: 201 })).json;
+      const path = `/api/v1/members/${p.id}/stage`;
+      const T = '/api/v1/members/{id}/stage';
+      const step = { version: 1, stage: 'activist', on: addMonths(applied, 4) };
+      assertMatches(requestSchema('POST', T), step, 'the stage sent');
+      // Who may, first: the member role reads but does not manage; out of reach is not found.
+      await call('POST', T, path, { body: step, token: tok.member, expect: 403 });
+      await call('POST', T, path, { body: step, token: tok.fuli, expect: 404 });
+      await call('POST', T, '/api/v1/members/999999/stage', { body: step, token: tok.zhongke, expect: 404 });
+      await call('POST', T, path, { body: { ...step, version: 2 }, token: tok.zhongke, expect: 409 });
+      const bad = { version: 0, stage: 'leader', on: '2024-02-30', extra: 1 };
+      assertDoesNotMatch(requestSchema('POST', T), bad, 'an invalid stage');
+      assert.deepEqual(pointers(await call('POST', T, path, { body: bad, token: tok.zhongke, expect: 400 })),
+        ['/extra', '/on', '/stage', '/version']);
+      assert.deepEqual(pointers(await call('POST', T, path, { body: {}, token: tok.zhongke, expect: 400 })), ['/on', '/stage', '/version']);
+      await call('POST', T, path, { body: '{"version": 1', token: tok.zhongke, expect: 400 });
+      await call('POST', T, path, { body: 'version=1', headers: { 'content-type': 'text/plain' }, token: tok.zhongke, expect: 415 });
+      // The rules of the road.
+      const skip = await call('POST', T, path, { body: { ...step, stage: 'probationary' }, token: tok.zhongke, expect: 422 });
+      assert.match(skip.json.detail, /one stage at a time/);
+      await call('POST', T, path, { body: { ...step, on: addYears(t, 1) }, token: tok.zhongke, expect: 422 });
+      await call('POST', T, path, { body: { ...step, on: addMonths(applied, -1) }, token: tok.zhongke, expect: 422 });
+      const a = await call('POST', T, path, { body: step, token: tok.zhongke, expect: 200 });
+      assert.deepEqual([a.json.stage, a.json.activist_on, a.json.version, a.json.phone], ['activist', step.on, 2, null]);
+      const early = await call('POST', T, path,
+        { body: { version: 2, stage: 'development_target', on: addMonths(step.on, 6) }, token: tok.zhongke, expect: 422 });
+      assert.match(early.json.detail, /one year/);
+      const d = await call('POST', T, path,
+        { body: { version: 2, stage: 'development_target', on: addMonths(step.on, 13) }, token: tok.xita, expect: 200 });
+      assert.equal(d.json.stage, 'development_target');
+      const out = await call('POST', T, path, { body: { version: 3, stage: 'transferred_out', on: t }, token: tok.zhongke, expect: 200 });
+      assert.deepEqual([out.json.stage, out.json.left_as, out.json.left_on], ['transferred_out', 'transferred_out', t]);
+      await call('POST', T, path, { body: { version: 4, stage: 'deceased', on: t }, token: tok.zhongke, expect: 422 });
+      const moves = await call('GET', '/api/v1/audit', `/api/v1/audit?entity=member&entity_id=${p.id}&action=stage`, { expect: 200 });
+      assert.deepEqual(moves.json.items.map((m) => [m.username, m.org_id, m.changes.stage]), [
+        ['zhongke', 4, ['applicant', 'activist']], ['xita', 4, ['activist', 'development_target']],
+        ['zhongke', 4, ['development_target', 'transferred_out']]]);
+      assert.deepEqual(moves.json.items[0].changes.activist_on, [null, step.on]);
+    });
+
+    it('records an activist\'s thought reports (200; 400, 403, 404, 409, 422)', async () => {
+      const t = today();
+      const p = (await call('POST', '/api/v1/members', '/api/v1/members', { body: { name: '刘汇报', branch_id: 4,
+        born_on: '1996-01-01', applied_on: addMonths(t, -14), activist_on: addMonths(t, -10) }, token: tok.zhongke, expect: 201 })).json;
+      const T = '/api/v1/members/{id}/thought-reports';
+      const path = `/api/v1/members/${p.id}/thought-reports`;
+      const overdue = async () => ids(await call('GET', '/api/v1/members', '/api/v1/members?reports_overdue=true&limit=500', { expect: 200 }));
+      assert.ok((await overdue()).includes(p.id), 'an activist of ten months without a report is overdue');
+      const report = { version: 1, on: addMonths(t, -1) };
+      assertMatches(requestSchema('POST', T), report, 'the report sent');
+      await call('POST', T, path, { body: report, token: tok.member, expect: 403 });
+      await call('POST', T, path, { body: report, token: tok.fuli, expect: 404 });
+      await call('POST', T, '/api/v1/members/999999/thought-reports', { body: report, expect: 404 });
+      await call('POST', T, path, { body: { ...report, version: 5 }, token: tok.zhongke, expect: 409 });
+      const bad = { ...report, stage: 'activist', on: '1.1.2020' };
+      assertDoesNotMatch(requestSchema('POST', T), bad, 'an invalid report');
+      assert.deepEqual(pointers(await call('POST', T, path, { body: bad, token: tok.zhongke, expect: 400 })), ['/on', '/stage']);
+      const before = await call('POST', T, path, { body: { ...report, on: addMonths(t, -11) }, token: tok.zhongke, expect: 422 });
+      assert.deepEqual(pointers(before), ['/on']);
+      await call('POST', T, path, { body: { ...report, on: addYears(t, 1) }, token: tok.zhongke, expect: 422 });
+      const r = await call('POST', T, path, { body: report, token: tok.zhongke, expect: 200 });
+      assert.deepEqual([r.json.last_report_on, r.json.version, r.json.stage], [report.on, 2, 'activist']);
+      assert.ok(!(await overdue()).includes(p.id), 'an activist who reported a month ago is not overdue');
+      const notActivist = everyone.find((m) => m.branch_id === 4 && m.stage === 'full_member');
+      const n = await call('POST', T, `/api/v1/members/${notActivist.id}/thought-reports`,
+        { body: { version: notActivist.version, on: t }, token: tok.zhongke, expect: 422 });
+      assert.match(n.json.detail, /activist/);
+      const audit = await call('GET', '/api/v1/audit', `/api/v1/audit?entity=member&entity_id=${p.id}&action=thought_report`, { expect: 200 });
+      assert.deepEqual(audit.json.items.map((a) => [a.username, a.changes]), [['zhongke', { last_report_on: [null, report.on] }]]);
+    });
+
+    // The comments of src/domain/members.h: last_report_on is "an activist's last thought
+    // report". A report dated before it, handed in late, is refused or leaves it as it was.
+    it('keeps the latest thought report: one dated earlier does not move last_report_on back', async () => {
+      const t = today();
+      const p = (await call('POST', '/api/v1/members', '/api/v1/members', { body: { name: '补交', branch_id: 4,
+        born_on: '1996-01-01', applied_on: addMonths(t, -14), activist_on: addMonths(t, -10) }, token: tok.zhongke, expect: 201 })).json;
+      const T = '/api/v1/members/{id}/thought-reports';
+      const path = `/api/v1/members/${p.id}/thought-reports`;
+      await call('POST', T, path, { body: { version: 1, on: t }, token: tok.zhongke, expect: 200 });
+      const late = await call('POST', T, path, { body: { version: 2, on: addMonths(t, -5) }, token: tok.zhongke });
+      assert.ok([200, 422].includes(late.status), late.text);
+      const now = await call('GET', '/api/v1/members/{id}', `/api/v1/members/${p.id}`, { token: tok.zhongke, expect: 200 });
+      assert.equal(now.json.last_report_on, t, `a report of ${addMonths(t, -5)} handed in late (${late.status}) moved the last report back`);
+    });
+
+    it('gives a person their data, and erases it on request (200; 400, 403, 404, 409)', async () => {
+      const p = (await call('POST', '/api/v1/members', '/api/v1/members', { body: { name: '周隐私', branch_id: 4, gender: 'female',
+        born_on: '1991-02-03', phone: '13700001111', id_number: '440106199102031234', external_id: 'OPENAPI-ERASE',
+        admitted_on: '2015-07-01', full_on: '2016-07-01' }, token: tok.zhongke, expect: 201 })).json;
+      const D = '/api/v1/members/{id}/data';
+      const data = await call('GET', D, `/api/v1/members/${p.id}/data`, { token: tok.zhongke, expect: 200 });
+      assert.equal(data.headers.get('content-disposition'), `attachment; filename="member-${p.id}.json"`);
+      assert.deepEqual(data.json.member, p);
+      assert.deepEqual(data.json.history.map((a) => [a.action, a.entity_id]), [['create', p.id]]);
+      assert.deepEqual(data.json.history[0].changes.phone, [null, '13700001111']);
+      assert.deepEqual((await views(p.id)).map((a) => a.username), ['zhongke'], 'giving the data is a view');
+      await call('GET', D, `/api/v1/members/${p.id}/data`, { token: tok.member, expect: 403 });
+      await call('GET', D, `/api/v1/members/${p.id}/data`, { token: tok.fuli, expect: 404 });
+      await call('GET', D, '/api/v1/members/999999/data', { expect: 404 });
+
+      const E = '/api/v1/members/{id}/erase';
+      const path = `/api/v1/members/${p.id}/erase`;
+      assertMatches(requestSchema('POST', E), { version: 1 }, 'the erasure sent');
+      await call('POST', E, path, { body: { version: 1 }, token: tok.member, expect: 403 });
+      await call('POST', E, path, { body: { version: 1 }, token: tok.fuli, expect: 404 });
+      await call('POST', E, '/api/v1/members/999999/erase', { body: { version: 1 }, expect: 404 });
+      await call('POST', E, path, { body: { version: 2 }, token: tok.zhongke, expect: 409 });
+      assertDoesNotMatch(requestSchema('POST', E), { version: 1, reason: 'asked' }, 'an erasure with a reason');
+      assert.deepEqual(pointers(await call('POST', E, path, { body: { version: 1, reason: 'asked' }, token: tok.zhongke, expect: 400 })), ['/reason']);
+      assert.deepEqual(pointers(await call('POST', E, path, { body: {}, token: tok.zhongke, expect: 400 })), ['/version']);
+      const e = await call('POST', E, path, { body: { version: 1 }, token: tok.zhongke, expect: 200 });
+      assert.deepEqual(e.json, { ...p, name: `已删除 #${p.id}`, gender: null, born_on: null, phone: null, id_number: null,
+        external_id: null, version: 2, updated_at: e.json.updated_at }, 'what identifies the person goes; branch, kind and stage days stay');
+      const audit = await call('GET', '/api/v1/audit', `/api/v1/audit?entity=member&entity_id=${p.id}&limit=500`, { expect: 200 });
+      assert.deepEqual(audit.json.items.map((a) => [a.action, a.changes]), [
+        ['create', { erased: [false, true] }], ['view', { erased: [false, true] }], ['erase', {}]]);
+      const after = await call('GET', D, `/api/v1/members/${p.id}/data`, { token: tok.xita, expect: 200 });
+      assert.ok(!after.text.includes('13700001111') && !after.text.includes('周隐私'), 'nothing identifies the person any more');
+    });
+
+    it('imports a spreadsheet: dry run, all or nothing, or the good rows (200; 400, 403, 415, 422)', async () => {
+      const I = '/api/v1/members/import';
+      const csv = { 'content-type': 'text/csv' };
+      const file = '序号,姓名,性别,手机,支部编号,申请入党日期,确定积极分子日期\r\n' +
+        '1,赵导入,男,13600000001,4,2024-1-2,\r\n2,钱导入,女,13600000002,4,2023/03/04,2023年7月5日\r\n';
+      const dry = await call('POST', I, `${I}?dry_run=true`, { body: file, headers: csv, token: tok.zhongke, expect: 200 });
+      assert.deepEqual([dry.json.encoding, dry.json.committed, dry.json.counts, dry.json.rejected_csv],
+        ['utf-8', false, { create: 2, update: 0, unchanged: 0, reject: 0 }, null]);
+      const named = async () => ids(await call('GET', '/api/v1/members', `/api/v1/members?q=${encodeURIComponent('导入')}`, { expect: 200 }));
+      assert.deepEqual(await named(), [], 'a dry run changes nothing');
+      const done = await call('POST', I, I, { body: file, headers: csv, token: tok.zhongke, expect: 200 });
+      assert.deepEqual([done.json.committed, done.json.rows.map((r) => [r.line, r.action])], [true, [[2, 'create'], [3, 'create']]]);
+      const made = await named();
+      assert.deepEqual(made, done.json.rows.map((r) => r.member_id));
+      const second = (await call('GET', '/api/v1/members/{id}', `/api/v1/members/${made[1]}`, { expect: 200 })).json;
+      assert.deepEqual([second.gender, second.applied_on, second.activist_on, second.stage], ['female', '2023-03-04', '2023-07-05', 'activist']);
+      const again = await call('POST', I, I, { body: file, headers: csv, token: tok.zhongke, expect: 200 });
+      assert.deepEqual(again.json.counts, { create: 0, update: 0, unchanged: 2, reject: 0 }, 'the same file twice changes nothing');
+
+      // A row beyond the caller's branches refuses the file, unless partial.
+      const mixed = '姓名,手机,支部编号,申请入党日期\r\n孙越界,13600000003,7,2024-1-2\r\n李界内,13600000004,4,2024-1-2\r\n';
+      const refused = await call('POST', I, I, { body: mixed, headers: csv, token: tok.zhongke, expect: 422 });
+      assert.deepEqual([refused.json.committed, refused.json.counts.reject, refused.json.rows.map((r) => r.action)],
+        [false, 1, ['reject', 'create']]);
+      assert.match(refused.json.detail, /line 2/);
+      assert.match(refused.json.rejected_csv, /孙越界/);
+      assert.deepEqual(await named(), made, 'a refused file imports nothing');
+      const part = await call('POST', I, `${I}?partial=true`, { body: mixed, headers: csv, token: tok.zhongke, expect: 200 });
+      assert.deepEqual([part.json.committed, part.json.counts], [true, { create: 1, update: 0, unchanged: 0, reject: 1 }]);
+      assert.match(part.json.rejected_csv, /^姓名,手机,支部编号,申请入党日期,错误 error\r\n孙越界,/);
+      // The member role registers nobody: it may not import at all.
+      const newcomers = '姓名,手机,支部编号,申请入党日期\r\n吴新人,13600000005,4,2024-1-2\r\n郑新人,13600000006,4,2024-1-2\r\n';
+      await call('POST', I, I, { body: newcomers, headers: csv, token: tok.member, expect: 403 });
+      // Files and queries that cannot be read.
+      assert.deepEqual(params(await call('POST', I, `${I}?dry_run=yes`, { body: file, headers: csv, expect: 400 })), ['dry_run']);
+      assert.match((await call('POST', I, I, { body: '名字,电话\r\n张,1\r\n', headers: csv, expect: 400 })).json.detail, /unknown columns/);
+      await call('POST', I, I, { body: '', headers: csv, expect: 400 });
+      await call('POST', I, `${I}?encoding=latin1`, { body: file, headers: csv, expect: 400 });
+      await call('POST', I, I, { body: { name: 'x' }, expect: 415 });
+      for (const id of [...made, part.json.rows[1].member_id])
+        await call('DELETE', '/api/v1/members/{id}', `/api/v1/members/${id}`, { expect: 204 });
+    });
+
+    it('exports the register as CSV and as a workbook, as the list shows it (200; 400, 403)', async () => {
+      assert.ok(everyone, 'needs the register read above');
+      const C = '/api/v1/members/export.csv';
+      const branch4 = (await call('GET', '/api/v1/members', '/api/v1/members?branch_id=4&limit=500', { expect: 200 })).json.items;
+      const z = await call('GET', C, `${C}?branch_id=4`, { token: tok.zhongke, expect: 200 });
+      assert.ok(z.text.startsWith('\uFEFF') || z.text.startsWith('编号'), 'UTF-8 with a BOM');
+      const lines = z.text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+      assert.equal(lines[0], '编号,姓名,性别,出生日期,手机,身份证号,支部编号,类型,申请入党日期,确定积极分子日期,确定发展对象日期,入党日期,转正日期');
+      assert.equal(lines.length, branch4.length + 1, 'everyone, not a page');
+      const withPhone = branch4.find((m) => m.phone && m.born_on);
+      assert.ok(lines.some((l) => l.includes(withPhone.phone) && l.includes(withPhone.born_on)), 'a manager exports in full');
+      const mem = await call('GET', C, `${C}?branch_id=4&limit=1`, { token: tok.member, expect: 200 });
+      assert.ok(!mem.text.includes(withPhone.phone), 'a member exports masked');
+      assert.ok(mem.text.includes(masked(withPhone).phone));
+      assert.equal(mem.text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).length, branch4.length + 1);
+      await call('GET', C, C, { token: tok.xita_station, expect: 403 });
+      assert.deepEqual(params(await call('GET', C, `${C}?colour=red&stage=x`, { expect: 400 })), ['colour', 'stage']);
+      const X = '/api/v1/members/export.xlsx';
+      const x = await call('GET', X, `${X}?branch_id=5`, { token: tok.xita, expect: 200 });
+      assert.ok(x.text.startsWith('PK'), 'a workbook is a ZIP archive');
+      await call('GET', X, X, { token: tok.xita_station, expect: 403 });
+      await call('GET', X, `${X}?within=x`, { expect: 400 });
+    });
+
+    // "The caller must be allowed to manage each row's branch" (src/domain/import.h), and
+    // what a caller may not read answers as if it did not exist: an import by someone who
+    // manages nobody must not confirm who is on the register, nor under which id.
+    it('tells a caller who does not manage a row\'s branch nothing about who is on the register', async () => {
+      assert.ok(everyone, 'needs the register read above');
+      const known = everyone.find((m) => m.branch_id === 4 && m.phone && m.admitted_on && !m.applied_on);
+      const same = `姓名,手机,支部编号,入党日期\r\n${known.name},${known.phone},4,${known.admitted_on}\r\n`;
+      const other = `姓名,手机,支部编号,入党日期\r\n别人,${known.phone},4,${known.admitted_on}\r\n`;
+      const wrong = [];
+      for (const who of ['xita_station', 'fuli', 'member'])
+        for (const [what, body] of [['the same row', same], ['another name', other]]) {
+          const res = await call('POST', '/api/v1/members/import', '/api/v1/members/import?dry_run=true',
+            { body, headers: { 'content-type': 'text/csv' }, token: tok[who] });
+          // Refusing the row because the phone is taken says no more than registering the
+          // person would (phones are unique); it must not say who has it, nor which member.
+          const told = res.json?.rows?.some((r) => r.member_id !== null || r.action !== 'reject')
+            || (res.json?.rows ?? []).some((r) => new RegExp(`\\b${known.id}\\b`).test(r.reason ?? ''))
+            || JSON.stringify(res.json?.rows ?? []).includes(known.name);
+          if (told) wrong.push(`${who}, ${what}: ${res.status} ${JSON.stringify(res.json?.rows)}`);
+        }
+      assert.deepEqual(wrong, [], `callers who do not manage branch 4 learn that member ${known.id} has phone ${known.phone}`);
+    });
+
+    // The export's columns are the import's (src/api/members.c), and importing the same
+    // people again changes nothing (src/domain/import.h): an export imported back
+    // changes nothing, whatever the phone numbers look like.
+    it('reads its own export back: importing an export changes nothing', async () => {
+      // Phones are stored as digits (with a leading + for a country code): the + comes back
+      // through the exports' guard against formulas.
+      const people = [['本地电话', '13912345678'], ['国际电话', '+8613912345671']];
+      const made = [];
+      for (const [name, phone] of people)
+        made.push((await call('POST', '/api/v1/members', '/api/v1/members',
+          { body: { name, branch_id: 4, phone, applied_on: '2024-01-02' }, token: tok.zhongke, expect: 201 })).json.id);
+      try {
+        const auth = { authorization: `Bearer ${tok.zhongke}` };
+        const wrong = [];
+        for (const [ext, type] of [['csv', 'text/csv'], ['xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']]) {
+          const file = Buffer.from(await (await fetch(`${server.url}/api/v1/members/export.${ext}?q=${encodeURIComponent('电话')}`,
+            { headers: auth })).arrayBuffer());
+          const back = await call('POST', '/api/v1/members/import', '/api/v1/members/import?dry_run=true',
+            { body: file, headers: { 'content-type': type }, token: tok.zhongke });
+          back.json.rows.forEach((r, i) => {
+            if (r.action !== 'unchanged' || r.member_id !== made[i])
+              wrong.push(`${ext}: ${people[i][1]} came back as ${r.action} ${r.member_id ?? ''} ${r.reason ?? ''}`.trim());
+          });
+        }
+        assert.deepEqual(wrong, [], 'the export imported back creates or refuses people already on the register');
+      } finally {
+        for (const id of made) await call('DELETE', '/api/v1/members/{id}', `/api/v1/members/${id}`, { expect: 204 });
+      }
+    });
+
+    it('answers the political birthdays of a month in an organisation\'s subtree (200; 400, 404)', async () => {
+      const t = today();
+      const T = '/api/v1/birthdays';
+      const register = (await call('GET', '/api/v1/members', '/api/v1/members?limit=500', { expect: 200 })).json.items;
+      const members = register.filter((m) => ['probationary', 'full_member'].includes(m.stage));
+      const month = Number(members.find((m) => m.branch_id === 4).admitted_on.slice(5, 7));
+      const expected = (branches) => members
+        .filter((m) => branches.includes(m.branch_id) && Number(m.admitted_on.slice(5, 7)) === month)
+        .map((m) => ({ member_id: m.id, name: m.name, branch_id: m.branch_id, admitted_on: m.admitted_on,
+          years: yearsBetween(m.admitted_on, t) }));
+      const x = await call('GET', T, `${T}?month=${month}&org_id=3`, { token: tok.xita, expect: 200 });
+      assert.deepEqual(x.json, { items: expected([4]), next: null });
+      assert.ok(x.json.items.length > 0);
+      const all = await call('GET', T, `${T}?org_id=1&month=${month}`, { expect: 200 });
+      assert.deepEqual(all.json.items, expected([4, 7, 8]), 'the partner (5) is not in the district\'s tree');
+      const mem = await call('GET', T, `${T}?month=${month}&org_id=4`, { token: tok.member, expect: 200 });
+      assert.deepEqual(mem.json.items, expected([4]), 'a member reads the birthdays of their branch');
+      const f = await call('GET', T, `${T}?month=${month}&org_id=1`, { token: tok.fuli, expect: 404 });
+      assert.match(f.json.detail, /organisation/);
+      await call('GET', T, `${T}?month=${month}&org_id=3`, { token: tok.fuli, expect: 404 });
+      await call('GET', T, `${T}?month=${month}&org_id=3`, { token: tok.xita_station, expect: 404 });
+      await call('GET', T, `${T}?month=${month}&org_id=999999`, { expect: 404 });
+      const bad = await call('GET', T, `${T}?month=13&limit=5`, { expect: 400 });
+      assert.deepEqual(params(bad), ['limit', 'month', 'org_id']);
+      assert.deepEqual(params(await call('GET', T, T, { token: tok.xita, expect: 400 })), ['month', 'org_id']);
+      assert.deepEqual(params(await call('GET', T, `${T}?month=0&org_id=x`, { expect: 400 })), ['month', 'org_id']);
+    });
+
+    it('lists the register\'s audit records with the documented entity and actions', async () => {
+      const res = await call('GET', '/api/v1/audit', '/api/v1/audit?entity=member&limit=500', { expect: 200 });
+      const actions = new Set(res.json.items.map((a) => a.action));
+      for (const a of ['create', 'update', 'delete', 'view', 'stage', 'thought_report'])
+        assert.ok(actions.has(a), `an audit record of ${a}`);
+      const one = res.json.items.find((a) => a.action === 'view');
+      await call('GET', '/api/v1/audit/{id}', `/api/v1/audit/${one.id}`, { expect: 200 });
+      const x = await call('GET', '/api/v1/audit', '/api/v1/audit?entity=member&action=stage&limit=500', { token: tok.xita, expect: 200 });
+      assert.ok(x.json.items.every((a) => [4, 5].includes(a.org_id)));
+    });
+  });
+
   it('answers a method a documented path does not take with 405 and Allow as documented', async () => {
     const response = deref(doc.components.responses.MethodNotAllowed);
     for (const [path, item] of Object.entries(doc.paths)) {

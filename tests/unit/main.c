@@ -11,6 +11,7 @@ static const struct {
     {"timefmt", test_timefmt}, {"jsonw", test_jsonw},   {"fields", test_fields},
     {"hours", test_hours},     {"router", test_router}, {"store", test_store},
     {"redact", test_redact},   {"access", test_access}, {"membership", test_membership},
+    {"text", test_text},
 };
 
 int main(void)

@@ -82,6 +82,39 @@ void test_membership(void)
     CHECK(!thought_report_overdue(D("2026-11-30"), NO_DAY, D("2027-02-28")));
     CHECK(thought_report_overdue(D("2026-11-30"), NO_DAY, D("2027-03-01")));
 
+    /* Whole histories, as a register gives them. */
+    struct error err;
+    error_init(&err, a);
+    struct road h = road_of(D("1990-05-17"));
+    CHECK(road_check_history(&h, D("2026-11-29"), &err) != 0); /* no stage at all */
+    h.day[STAGE_PROBATIONARY] = D("2018-07-01");
+    h.day[STAGE_FULL_MEMBER] = D("2019-07-01");
+    error_init(&err, a);
+    CHECK(road_check_history(&h, D("2026-11-29"), &err) == 0); /* earlier stages unknown */
+    h.day[STAGE_FULL_MEMBER] = D("2019-06-01");
+    error_init(&err, a);
+    CHECK(road_check_history(&h, D("2026-11-29"), &err) != 0 && strstr(err.detail, "one year"));
+    h.day[STAGE_FULL_MEMBER] = D("2019-07-01");
+    h.day[STAGE_ACTIVIST] = D("2018-08-01");
+    error_init(&err, a);
+    CHECK(road_check_history(&h, D("2026-11-29"), &err) != 0 && strstr(err.detail, "before"));
+    h.day[STAGE_ACTIVIST] = NO_DAY;
+    h.day[STAGE_APPLICANT] = D("2007-01-01");
+    error_init(&err, a);
+    CHECK(road_check_history(&h, D("2026-11-29"), &err) != 0 && strstr(err.detail, "18"));
+    h.day[STAGE_APPLICANT] = NO_DAY;
+    h.day[STAGE_DECEASED] = D("2027-01-01");
+    error_init(&err, a);
+    CHECK(road_check_history(&h, D("2026-11-29"), &err) != 0 && strstr(err.detail, "future"));
+    h.day[STAGE_DECEASED] = D("2025-01-01");
+    h.day[STAGE_TRANSFERRED_OUT] = D("2024-01-01");
+    error_init(&err, a);
+    CHECK(road_check_history(&h, D("2026-11-29"), &err) != 0 && strstr(err.detail, "once"));
+
+    CHECK(thought_report_cutoff(D("2026-11-29")) == D("2026-08-29"));
+    CHECK(thought_report_cutoff(D("2026-05-31")) == D("2026-02-28"));
+    CHECK(thought_report_cutoff(D("2026-01-15")) == D("2025-10-15"));
+
     char out[64];
     mask_phone("13812345678", out, sizeof(out));
     CHECK_STR(out, "138****5678");

@@ -44,5 +44,6 @@ void test_store(void);
 void test_redact(void);
 void test_access(void);
 void test_membership(void);
+void test_text(void);
 
 #endif

@@ -1,0 +1,580 @@
+/*
+ * Importing members. The whole file runs in one write transaction, each row under its
+ * own savepoint: a rejected row is undone alone, and then either the file is refused (the
+ * transaction rolls back: nothing changed) or, when asked, the good rows are kept. A dry
+ * run does all the work and rolls back, so its report is exactly what a real run does.
+ */
+#include "domain/import.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/csv.h"
+#include "core/jsonw.h"
+#include "core/textenc.h"
+#include "core/timefmt.h"
+#include "core/xlsx.h"
+#include "domain/members.h"
+#include "store/db.h"
+
+const char *const import_action_names[] = {"create", "update", "unchanged", "reject", NULL};
+
+/* Header names, as Chinese offices (simplified and traditional) and English write them.
+ * "branch" takes a branch's name; "#" is a row number, ignored. */
+static const struct {
+    const char *header, *field;
+} columns[] = {
+    {"姓名", "name"},
+    {"name", "name"},
+    {"性别", "gender"},
+    {"性別", "gender"},
+    {"gender", "gender"},
+    {"出生日期", "born_on"},
+    {"born_on", "born_on"},
+    {"手机", "phone"},
+    {"手机号", "phone"},
+    {"手机号码", "phone"},
+    {"联系电话", "phone"},
+    {"手機", "phone"},
+    {"手機號碼", "phone"},
+    {"聯繫電話", "phone"},
+    {"phone", "phone"},
+    {"身份证号", "id_number"},
+    {"身份证号码", "id_number"},
+    {"身份證號", "id_number"},
+    {"身份證號碼", "id_number"},
+    {"id_number", "id_number"},
+    {"编号", "external_id"},
+    {"人员编号", "external_id"},
+    {"編號", "external_id"},
+    {"external_id", "external_id"},
+    {"支部", "branch"},
+    {"所在支部", "branch"},
+    {"所在党支部", "branch"},
+    {"所在黨支部", "branch"},
+    {"branch", "branch"},
+    {"支部编号", "branch_id"},
+    {"branch_id", "branch_id"},
+    {"类型", "kind"},
+    {"党员类型", "kind"},
+    {"類型", "kind"},
+    {"黨員類型", "kind"},
+    {"kind", "kind"},
+    {"申请入党日期", "applied_on"},
+    {"申請入黨日期", "applied_on"},
+    {"applied_on", "applied_on"},
+    {"确定积极分子日期", "activist_on"},
+    {"积极分子日期", "activist_on"},
+    {"確定積極分子日期", "activist_on"},
+    {"activist_on", "activist_on"},
+    {"确定发展对象日期", "target_on"},
+    {"发展对象日期", "target_on"},
+    {"確定發展對象日期", "target_on"},
+    {"target_on", "target_on"},
+    {"入党日期", "admitted_on"},
+    {"入黨日期", "admitted_on"},
+    {"admitted_on", "admitted_on"},
+    {"转正日期", "full_on"},
+    {"轉正日期", "full_on"},
+    {"full_on", "full_on"},
+    {"序号", "#"},
+    {"序號", "#"},
+    {"no.", "#"},
+    {"#", "#"},
+};
+
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+static const char *field_of_header(const char *h)
+{
+    while (*h == ' ')
+        h++;
+    size_t n = strlen(h);
+    while (n && h[n - 1] == ' ')
+        n--;
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        if (strlen(columns[i].header) == n && strncasecmp(columns[i].header, h, n) == 0)
+            return columns[i].field;
+    return NULL;
+}
+
+/* ---- values as people type them ---- */
+
+/* Excel keeps dates as day numbers counted from 1899-12-30: 42917 is 2017-07-01. */
+static const char *excel_day(struct arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 4 || n > 6 || strspn(s, "0123456789") != n)
+        return NULL;
+    int64_t day = days_from_civil(1899, 12, 30) + strtol(s, NULL, 10);
+    int y;
+    unsigned m, d;
+    civil_from_days(day, &y, &m, &d);
+    return arena_printf(a, "%04d-%02u-%02u", y, m, d);
+}
+
+/* "2017-7-1", "2017/07/01", "2017.7.1", "2017年7月1日", or Excel's day number 42917 ->
+ * "2017-07-01"; NULL if none. */
+static const char *normal_date(struct arena *a, const char *s)
+{
+    const char *excel = excel_day(a, s);
+    if (excel)
+        return excel;
+    int y = 0, m = 0, d = 0, part = 0;
+    int *cur[3] = {&y, &m, &d};
+    const char *p = s;
+    while (*p && part < 3) {
+        if (!isdigit((unsigned char)*p))
+            return NULL;
+        while (isdigit((unsigned char)*p) && *cur[part] < 10000)
+            *cur[part] = *cur[part] * 10 + (*p++ - '0');
+        part++;
+        if (*p == '-' || *p == '/' || *p == '.')
+            p++;
+        else if (strncmp(p, "年", 3) == 0 || strncmp(p, "月", 3) == 0)
+            p += 3;
+        else if (strncmp(p, "日", 3) == 0 && part == 3)
+            p += 3;
+    }
+    if (part != 3 || *p != '\0')
+        return NULL;
+    const char *out = arena_printf(a, "%04d-%02d-%02d", y, m, d);
+    int64_t day;
+    return date_parse(out, strlen(out), &day) ? out : NULL;
+}
+
+static const char *normal_choice(const char *s, const char *const (*table)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(s, table[i][0]) == 0)
+            return table[i][1];
+    return NULL;
+}
+
+static const char *const gender_words[][2] = {{"男", "male"},   {"女", "female"},
+                                              {"male", "male"}, {"female", "female"},
+                                              {"m", "male"},    {"f", "female"}};
+static const char *const kind_words[][2] = {
+    {"正式党员", "regular"},     {"预备党员", "regular"},
+    {"党员", "regular"},         {"普通", "regular"},
+    {"regular", "regular"},      {"正式黨員", "regular"},
+    {"流动党员", "mobile"},      {"流动", "mobile"},
+    {"流動黨員", "mobile"},      {"流動", "mobile"},
+    {"mobile", "mobile"},        {"共建", "partner_vip"},
+    {"VIP", "partner_vip"},      {"红联共建", "partner_vip"},
+    {"紅聯共建", "partner_vip"}, {"partner_vip", "partner_vip"},
+};
+
+/* ---- the import ---- */
+
+struct job {
+    struct arena *a;   /* what the report keeps */
+    struct arena *row; /* what one row needs: freed after each, so memory stays flat */
+    const struct caller *c;
+    const struct import_options *o;
+    struct import_report *rep;
+    const char *text;
+    size_t len;
+    const char *fields[CSV_MAX_FIELDS]; /* the member field of each column, or "#" */
+    size_t ncols;
+    size_t total; /* data rows, for progress */
+    char **keys;  /* natural keys seen so far, for duplicates within the file */
+    size_t *key_lines;
+    size_t nkeys, cap_keys;
+};
+
+/* Sets one value of the row's JSON, normalising what people type; NULL or why not. */
+static const char *put_value(struct db *db, struct job *j, json_t *obj, const char *field,
+                             const char *v, struct error *err)
+{
+    if (textenc_garbled(v))
+        return arena_printf(j->row,
+                            "%s looks garbled (mojibake): was the file saved in another "
+                            "encoding?",
+                            field);
+    if (strcmp(field, "gender") == 0 || strcmp(field, "kind") == 0) {
+        const char *w =
+            strcmp(field, "gender") == 0
+                ? normal_choice(v, gender_words, sizeof(gender_words) / sizeof(gender_words[0]))
+                : normal_choice(v, kind_words, sizeof(kind_words) / sizeof(kind_words[0]));
+        if (w == NULL)
+            return arena_printf(j->row, "%s '%s' is not one louyu knows", field, v);
+        json_object_set_new(obj, field, json_string(w));
+    } else if (strstr(field, "_on")) {
+        const char *d = normal_date(j->row, v);
+        if (d == NULL)
+            return arena_printf(j->row, "%s '%s' is not a date (e.g. 2017-07-01)", field, v);
+        json_object_set_new(obj, field, json_string(d));
+    } else if (strcmp(field, "branch") == 0) {
+        struct db_stmt *st = db_stmt(db, Q_ORG_BY_NAME, err);
+        if (st == NULL)
+            return "the database failed";
+        db_bind_text(st, 1, v, strlen(v));
+        int64_t id = 0;
+        int found = 0;
+        while (db_step(st, err) == DB_ROW)
+            id = db_col_int(st, 0), found++;
+        if (found != 1)
+            return arena_printf(j->row,
+                                found ? "more than one organisation is named '%s': use branch_id"
+                                      : "no organisation is named '%s'",
+                                v);
+        json_object_set_new(obj, "branch_id", json_integer(id));
+    } else if (strcmp(field, "branch_id") == 0) {
+        char *end;
+        long long id = strtoll(v, &end, 10);
+        if (*end || id < 1)
+            return arena_printf(j->row, "branch_id '%s' is not an id", v);
+        json_object_set_new(obj, field, json_integer(id));
+    } else if (strcmp(field, "phone") == 0) {
+        char *p = arena_strdup(j->row, v), *o = p;
+        for (const char *s = v; *s; s++)
+            if (*s != ' ' && *s != '-')
+                *o++ = *s;
+        *o = '\0';
+        json_object_set_new(obj, field, json_string(p));
+    } else
+        json_object_set_new(obj, field, json_string(v));
+    return NULL;
+}
+
+static void free_json(void *p)
+{
+    json_decref(p);
+}
+
+/* The line of an earlier row with this key, or 0 (and the key is remembered). */
+static size_t seen_before(struct job *j, const char *key, size_t line)
+{
+    if (j->nkeys * 2 >= j->cap_keys) {
+        size_t cap = j->cap_keys ? j->cap_keys * 2 : 1024;
+        char **keys = arena_zalloc(j->a, cap * sizeof(char *));
+        size_t *lines = arena_alloc(j->a, cap * sizeof(size_t));
+        for (size_t i = 0; i < j->cap_keys; i++) {
+            if (j->keys[i] == NULL)
+                continue;
+            size_t h = (size_t)strlen(j->keys[i]) * 31u;
+            for (const char *p = j->keys[i]; *p; p++)
+                h = h * 131u + (unsigned char)*p;
+            for (h &= cap - 1; keys[h]; h = (h + 1) & (cap - 1))
+                ;
+            keys[h] = j->keys[i];
+            lines[h] = j->key_lines[i];
+        }
+        j->keys = keys, j->key_lines = lines, j->cap_keys = cap;
+    }
+    size_t h = (size_t)strlen(key) * 31u;
+    for (const char *p = key; *p; p++)
+        h = h * 131u + (unsigned char)*p;
+    for (h &= j->cap_keys - 1; j->keys[h]; h = (h + 1) & (j->cap_keys - 1))
+        if (strcmp(j->keys[h], key) == 0)
+            return j->key_lines[h];
+    j->keys[h] = arena_strdup(j->a, key);
+    j->key_lines[h] = line;
+    j->nkeys++;
+    return 0;
+}
+
+/* The id of the member with this row's natural key, 0 if none; -1 on a database error. */
+static int64_t existing(struct db *db, json_t *obj, struct error *err)
+{
+    json_t *ext = json_object_get(obj, "external_id");
+    json_t *phone = json_object_get(obj, "phone");
+    struct db_stmt *st = db_stmt(db, ext ? Q_MEMBER_BY_EXTERNAL : Q_MEMBER_BY_PHONE, err);
+    if (st == NULL)
+        return -1;
+    const char *key = json_string_value(ext ? ext : phone);
+    db_bind_text(st, 1, key, strlen(key));
+    enum db_step r = db_step(st, err);
+    if (r == DB_FAIL)
+        return -1;
+    int64_t id = r == DB_ROW ? db_col_int(st, 0) : 0;
+    db_step(st, err);
+    return id;
+}
+
+static char *value_text(struct arena *a, const struct field *f, const void *rec, size_t i)
+{
+    if (rec_is_null(rec, i))
+        return "null";
+    struct buf b = BUF_INIT;
+    struct jsonw w;
+    jw_init(&w, &b);
+    fields_encode_value(&w, f, rec);
+    char *s = arena_strndup(a, b.data, b.len);
+    buf_free(&b);
+    return s;
+}
+
+/* Compares the values the row gives (a column the file lacks, or an empty cell, changes
+ * nothing) with the stored member: 0 unchanged, 1 patch filled, -1 the stage days differ
+ * (which only the stage route changes). */
+static int compare(struct arena *a, const struct member *row, const struct member *stored,
+                   struct member *patch)
+{
+    const struct table *t = member_entity.table;
+    uint64_t changed = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct field *f = &t->fields[i];
+        if (!((row->rec.set >> i) & 1u) || (f->flags & (FF_READONLY | FF_VERSION)))
+            continue;
+        if (strcmp(value_text(a, f, row, i), value_text(a, f, stored, i)) == 0)
+            continue;
+        if (f->flags & FF_CREATE_ONLY)
+            return -1;
+        changed |= (uint64_t)1 << i;
+    }
+    struct member given = *row;
+    given.rec.set = changed;
+    memset(patch, 0, sizeof(*patch));
+    patch->rec.set = changed;
+    fields_overlay(t, patch, &given);
+    return changed != 0;
+}
+
+/* Why err failed, in one line. */
+static const char *reason(struct arena *a, const struct error *err)
+{
+    struct buf b = BUF_INIT;
+    if (err->detail && err->nfields == 0)
+        buf_puts(&b, err->detail);
+    for (size_t i = 0; i < err->nfields; i++) {
+        const char *p = err->fields[i].pointer ? err->fields[i].pointer : "";
+        buf_printf(&b, "%s%s: %s", i ? "; " : "", *p == '/' ? p + 1 : p, err->fields[i].detail);
+    }
+    char *s = arena_strndup(a, b.data ? b.data : "rejected", b.len);
+    buf_free(&b);
+    return s;
+}
+
+/* Decides and does one row; fills r. Returns -1 with rowerr filled when the row is
+ * refused, or when the database fails (ERR_UNAVAILABLE, ERR_INTERNAL: the import stops). */
+static int one_row(struct db *db, struct job *j, const struct csv_row *row, struct import_row *r,
+                   struct error *rowerr)
+{
+    json_t *obj = json_object();
+    arena_defer(j->row, free_json, obj);
+    for (size_t i = 0; i < row->nfields && i < j->ncols; i++) {
+        const char *v = row->fields[i];
+        if (*v == '\0' || strcmp(j->fields[i], "#") == 0)
+            continue;
+        /* An apostrophe before =, +, - or @ is the guard exports put against formulas. */
+        if (v[0] == '\'' && v[1] && strchr("=+-@", v[1]))
+            v++;
+        const char *why = put_value(db, j, obj, j->fields[i], v, rowerr);
+        if (why)
+            return error_set(rowerr, ERR_INVALID, "%s", why);
+    }
+    if (!json_object_get(obj, "external_id") && !json_object_get(obj, "phone"))
+        return error_set(rowerr, ERR_INVALID,
+                         "a row needs a phone or an external id, which "
+                         "tell whether the person is already registered");
+    json_t *key = json_object_get(obj, "external_id");
+    const char *k = arena_printf(j->row, "%s:%s", key ? "external" : "phone",
+                                 json_string_value(key ? key : json_object_get(obj, "phone")));
+    size_t dup = seen_before(j, k, row->line);
+    if (dup)
+        return error_set(rowerr, ERR_INVALID, "the same person as line %zu", dup);
+    struct member *rec = arena_alloc(j->row, sizeof(*rec));
+    if (fields_decode(j->row, obj, member_entity.table, rec, DECODE_CREATE, rowerr) != 0)
+        return -1;
+    int64_t id = existing(db, obj, rowerr);
+    if (id < 0)
+        return -1;
+    if (id == 0) {
+        struct member *m = entity_create(db, j->row, j->c, &member_entity, rec, rowerr);
+        if (m == NULL)
+            return -1;
+        r->action = IMPORT_CREATE, r->member_id = m->id;
+        return 0;
+    }
+    /* Only the people the caller manages are matched: the register says nothing about the
+     * others, not even that they are unchanged. */
+    struct member *stored = entity_get(db, j->row, &member_entity, id, rowerr);
+    struct target t = {0};
+    if (stored && (member_entity.target(db, j->row, stored, &t, rowerr) != 0 ||
+                   policy_decide(j->c, &member_entity, ACT_UPDATE, &t) != ALLOW))
+        return error_set(rowerr, ERR_CONFLICT,
+                         "the %s is registered to a person you do not "
+                         "manage",
+                         json_object_get(obj, "external_id") ? "external id" : "phone");
+    struct member *patch = arena_alloc(j->row, sizeof(*patch));
+    int cmp = stored ? compare(j->row, rec, stored, patch) : -2;
+    if (cmp == -2)
+        return -1;
+    if (cmp < 0)
+        return error_set(rowerr, ERR_RULE,
+                         "the stage days differ from the register's (member %lld): stages change "
+                         "one at a time, through the register",
+                         (long long)id);
+    r->member_id = id;
+    r->action = cmp ? IMPORT_UPDATE : IMPORT_UNCHANGED;
+    patch->version = stored->version;
+    if (cmp && entity_update(db, j->row, j->c, &member_entity, id, patch, rowerr) == NULL)
+        return -1;
+    return 0;
+}
+
+static bool fatal(const struct error *err)
+{
+    return err->kind == ERR_UNAVAILABLE || err->kind == ERR_INTERNAL || err->retry;
+}
+
+static void reject(struct job *j, const struct csv_row *row, struct import_row *r, const char *why)
+{
+    r->action = IMPORT_REJECT;
+    r->member_id = 0;
+    r->reason = why;
+    for (size_t i = 0; i < row->nfields; i++)
+        csv_put(&j->rep->rejected_csv, row->fields[i], i == 0);
+    csv_put(&j->rep->rejected_csv, why, row->nfields == 0);
+    buf_puts(&j->rep->rejected_csv, "\r\n");
+}
+
+/* Maps the header row; unknown columns refuse the file (a typo would lose a column). */
+static int read_header(struct job *j, const struct csv_row *h, struct error *err)
+{
+    struct buf names = BUF_INIT;
+    for (size_t i = 0; i < h->nfields; i++) {
+        j->fields[i] = field_of_header(h->fields[i]);
+        if (j->fields[i] == NULL)
+            buf_printf(&names, "%s'%s'", names.len ? ", " : "", h->fields[i]);
+        for (size_t k = 0; j->fields[i] && k < i; k++)
+            if (j->fields[k] && strcmp(j->fields[k], j->fields[i]) == 0 &&
+                strcmp(j->fields[i], "#") != 0)
+                buf_printf(&names, "%s'%s' (twice)", names.len ? ", " : "", h->fields[i]);
+    }
+    j->ncols = h->nfields;
+    if (names.len) {
+        error_set(err, ERR_INVALID,
+                  "line %zu: unknown columns %s (louyu reads 姓名, 性别, 出生日期, 手机, 身份证号, "
+                  "编号, 支部 or 支部编号, 类型, 申请入党日期, 确定积极分子日期, "
+                  "确定发展对象日期, 入党日期, 转正日期, or their English field names)",
+                  h->line, names.data);
+        buf_free(&names);
+        return -1;
+    }
+    for (size_t i = 0; i < h->nfields; i++)
+        csv_put(&j->rep->rejected_csv, h->fields[i], i == 0);
+    csv_put(&j->rep->rejected_csv, "错误 error", h->nfields == 0);
+    buf_puts(&j->rep->rejected_csv, "\r\n");
+    return 0;
+}
+
+static int import_txn(struct db *db, void *ctx, struct error *err)
+{
+    struct job *j = ctx;
+    struct import_report *rep = j->rep;
+    struct csv_reader r;
+    struct csv_row row;
+    const char *why = NULL;
+    /* A retried transaction starts its report afresh. */
+    rep->nrows = 0;
+    memset(rep->count, 0, sizeof(rep->count));
+    buf_reset(&rep->rejected_csv);
+    j->nkeys = j->cap_keys = 0;
+    csv_init(&r, j->text, j->len);
+    int got = csv_next(&r, &row, &why);
+    if (got <= 0 || read_header(j, &row, err) != 0) {
+        if (got <= 0)
+            error_set(err, ERR_INVALID, got == 0 ? "the file is empty" : "line 1: %s", why);
+        csv_release(&r);
+        return -1;
+    }
+    rep->rows = arena_alloc(j->a, sizeof(struct import_row) * (j->total ? j->total : 1));
+    while ((got = csv_next(&r, &row, &why)) != 0) {
+        struct import_row *ir = &rep->rows[rep->nrows++];
+        memset(ir, 0, sizeof(*ir));
+        ir->line = row.line;
+        struct error rowerr;
+        j->row = arena_new(16384);
+        error_init(&rowerr, j->row);
+        if (got < 0) {
+            arena_free(j->row);
+            reject(j, &row, ir, arena_printf(j->a, "malformed CSV: %s", why));
+            rep->count[IMPORT_REJECT]++;
+            break; /* the reader cannot find the next row after a broken one */
+        }
+        int failed = db_savepoint(db, err);
+        if (failed == 0 && one_row(db, j, &row, ir, &rowerr) != 0) {
+            db_savepoint_rollback(db);
+            if (fatal(&rowerr)) {
+                error_set(err, rowerr.kind, "line %zu: %s", row.line, reason(j->a, &rowerr));
+                err->retry = rowerr.retry;
+                failed = -1;
+            } else
+                reject(j, &row, ir, reason(j->a, &rowerr));
+        } else if (failed == 0)
+            failed = db_savepoint_release(db, err);
+        arena_free(j->row);
+        if (failed != 0)
+            goto fail;
+        rep->count[ir->action]++;
+        if (j->o->progress && rep->nrows % 500 == 0)
+            j->o->progress(rep->nrows, j->total, j->o->progress_ctx);
+    }
+    csv_release(&r);
+    if (j->o->progress)
+        j->o->progress(rep->nrows, j->total, j->o->progress_ctx);
+    if (j->o->dry_run || (rep->count[IMPORT_REJECT] && !j->o->partial))
+        return error_set(err, ERR_NONE, "not committed"); /* roll back, on purpose */
+    return 0;
+fail:
+    csv_release(&r);
+    return -1;
+}
+
+/* Data rows, roughly (for progress): the lines after the header. */
+static size_t count_lines(const char *s, size_t n)
+{
+    size_t lines = 0;
+    for (size_t i = 0; i < n; i++)
+        lines += s[i] == '\n';
+    return lines + 1;
+}
+
+int import_members(struct db *db, struct arena *a, const struct caller *c, const char *data,
+                   size_t n, const struct import_options *o, struct import_report *rep,
+                   struct error *err)
+{
+    memset(rep, 0, sizeof(*rep));
+    /* Only those who register people import them. */
+    if (policy_refuse(policy_decide(c, &member_entity, ACT_CREATE, NULL), &member_entity, 0, err) !=
+        0)
+        return -1;
+    struct buf text = BUF_INIT;
+    if (xlsx_is(data, n)) {
+        rep->encoding = "xlsx";
+        if (xlsx_to_csv(data, n, &text, err) != 0) {
+            buf_free(&text);
+            return -1;
+        }
+    } else if (textenc_to_utf8(data, n, o->encoding, &text, &rep->encoding, err) != 0) {
+        buf_free(&text);
+        return -1;
+    }
+    struct job j = {.a = a, .c = c, .o = o, .rep = rep, .len = text.len};
+    j.text = arena_strndup(a, text.data ? text.data : "", text.len);
+    buf_free(&text);
+    j.total = count_lines(j.text, j.len);
+    if (db_transact(db, DB_WRITE, import_txn, &j, err) == 0) {
+        rep->committed = true;
+        return 0;
+    }
+    if (err->kind != ERR_NONE)
+        return -1; /* the file or the database failed: the report says nothing useful */
+    error_reset(err);
+    if (o->dry_run || rep->count[IMPORT_REJECT] == 0)
+        return 0;
+    for (size_t i = 0; i < rep->nrows; i++)
+        if (rep->rows[i].action == IMPORT_REJECT)
+            return error_set(err, ERR_RULE,
+                             "line %zu: %s; %zu of %zu rows were refused, so nothing was imported "
+                             "(fix them, or import the good rows alone)",
+                             rep->rows[i].line, rep->rows[i].reason, rep->count[IMPORT_REJECT],
+                             rep->nrows);
+    return 0;
+}
