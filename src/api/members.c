@@ -254,7 +254,7 @@ void api_member_import(struct exchange *ex)
     struct import_report rep;
     int rc = import_members(ex->db, ex->arena, ex->caller, ex->body, ex->body_len, &o, &rep, &err);
     if (rc != 0 && rep.nrows == 0) {
-        buf_free(&rep.rejected_csv);
+        import_report_free(&rep);
         reply_error(ex, &err);
         return;
     }
@@ -276,7 +276,7 @@ void api_member_import(struct exchange *ex)
     write_report(&w, &rep);
     jw_obj_close(&w);
     ex->status = rc != 0 ? 422 : 200;
-    buf_free(&rep.rejected_csv);
+    import_report_free(&rep);
 }
 
 /* The export's columns: the importer reads the same headers back. */

@@ -3,6 +3,9 @@
  * code as the upload endpoint (acting as an admin named "cli" in the audit log).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,20 +80,26 @@ static int parse(int argc, char **argv, struct import_cli *o)
     return 0;
 }
 
-static char *read_file(const char *path, size_t *n, struct error *err)
+/* The file mapped into memory (read-only, and never copied whole), or NULL. */
+static char *map_file(const char *path, size_t *n, struct error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        error_set(err, ERR_INVALID, "cannot read '%s': %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    *n = (size_t)st.st_size;
+    /* An empty file maps to nothing: an empty string will do. */
+    void *p = *n ? mmap(NULL, *n, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
+    close(fd);
+    if (p == MAP_FAILED) {
         error_set(err, ERR_INVALID, "cannot read '%s': %s", path, strerror(errno));
         return NULL;
     }
-    struct buf b = BUF_INIT;
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_append(&b, chunk, got);
-    fclose(f);
-    return buf_release(&b, n);
+    return p;
 }
 
 static void print_report(const struct import_report *rep, bool dry_run)
@@ -138,13 +147,14 @@ int cmd_import(int argc, char **argv)
     struct error err;
     error_init(&err, a);
     size_t n = 0;
-    char *data = read_file(file, &n, &err);
+    char *data = map_file(file, &n, &err);
+    o.o.rejects_only = true; /* the command line shows only the refused rows */
     struct db *db = data ? db_open(o.db, false, NULL, &err) : NULL;
     struct import_report rep = {0};
     rc = 1;
     if (db && db_migrate(db, &err) == 0) {
         int done = import_members(db, a, &entity_cli_caller, data, n, &o.o, &rep, &err);
-        if (rep.nrows)
+        if (rep.data_rows)
             print_report(&rep, o.o.dry_run);
         if (o.rejected && rep.count[IMPORT_REJECT] && write_rejected(o.rejected, &rep, &err) != 0)
             done = -1;
@@ -152,8 +162,9 @@ int cmd_import(int argc, char **argv)
     }
     if (rc != 0)
         cli_fail(&err);
-    buf_free(&rep.rejected_csv);
-    free(data);
+    import_report_free(&rep);
+    if (data && n)
+        munmap(data, n);
     db_close(db);
     arena_free(a);
     return rc;

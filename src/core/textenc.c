@@ -101,6 +101,20 @@ static size_t line_of(const char *data, size_t offset)
     return line;
 }
 
+int textenc_utf8_view(const char *data, size_t n, const char **text, size_t *len, struct error *err)
+{
+    size_t skip = has_bom(data, n) ? 3 : 0;
+    if (!utf8_valid(data + skip, n - skip)) {
+        return error_set(err, ERR_INVALID,
+                         "line %zu is not valid UTF-8: is the file GBK or Big5? (say which, or "
+                         "let louyu detect it)",
+                         line_of(data, skip + utf8_valid_len(data + skip, n - skip)));
+    }
+    *text = data + skip;
+    *len = n - skip;
+    return 0;
+}
+
 int textenc_to_utf8(const char *data, size_t n, const char *encoding, struct buf *out,
                     const char **used, struct error *err)
 {
@@ -110,17 +124,11 @@ int textenc_to_utf8(const char *data, size_t n, const char *encoding, struct buf
                          "the file is neither UTF-8 nor GB18030 nor Big5: save it as CSV UTF-8");
     *used = enc;
     if (strcmp(enc, "utf-8") == 0) {
-        size_t skip = has_bom(data, n) ? 3 : 0;
-        if (!utf8_valid(data + skip, n - skip)) {
-            size_t i = skip;
-            while (i < n && utf8_valid(data + skip, i + 1 - skip))
-                i++;
-            return error_set(err, ERR_INVALID,
-                             "line %zu is not valid UTF-8: is the file GBK or Big5? (say which, "
-                             "or let louyu detect it)",
-                             line_of(data, i));
-        }
-        buf_append(out, data + skip, n - skip);
+        const char *text;
+        size_t len;
+        if (textenc_utf8_view(data, n, &text, &len, err) != 0)
+            return -1;
+        buf_append(out, text, len);
         return 0;
     }
     const char *from = strcmp(enc, "gb18030") == 0 ? "GB18030"

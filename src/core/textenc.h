@@ -21,6 +21,11 @@ const char *textenc_detect(const char *data, size_t n);
 int textenc_to_utf8(const char *data, size_t n, const char *encoding, struct buf *out,
                     const char **used, struct error *err);
 
+/* UTF-8 data as text without copying: *text points into data, past a BOM. Fails like
+ * textenc_to_utf8() when data is not valid UTF-8. */
+int textenc_utf8_view(const char *data, size_t n, const char **text, size_t *len,
+                      struct error *err);
+
 /* True when valid UTF-8 text looks like mojibake: the replacement character, or runs of
  * Latin-1 letters where Chinese read with the wrong encoding leaves them ("å¤©æ²³"). */
 int textenc_garbled(const char *s);

@@ -3,12 +3,17 @@
 
 bool utf8_valid(const char *str, size_t n)
 {
+    return utf8_valid_len(str, n) == n;
+}
+
+size_t utf8_valid_len(const char *str, size_t n)
+{
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
         unsigned c = s[i];
         if (c == 0)
-            return false;
+            return i;
         if (c < 0x80) {
             i++;
             continue;
@@ -30,15 +35,15 @@ bool utf8_valid(const char *str, size_t n)
             if (c == 0xF4)
                 hi = 0x8F; /* nothing above U+10FFFF */
         } else
-            return false;
+            return i;
         if (n - i < len || s[i + 1] < lo || s[i + 1] > hi)
-            return false;
+            return i;
         for (size_t k = 2; k < len; k++)
             if ((s[i + k] & 0xC0) != 0x80)
-                return false;
+                return i;
         i += len;
     }
-    return true;
+    return n;
 }
 
 size_t utf8_chars(const char *str, size_t n)

@@ -9,6 +9,9 @@
  * U+10FFFF) and contains no NUL byte. */
 bool utf8_valid(const char *s, size_t n);
 
+/* The length of the longest well-formed prefix of s[0..n) (n when all of it is). */
+size_t utf8_valid_len(const char *s, size_t n);
+
 /* Number of code points in well-formed UTF-8. */
 size_t utf8_chars(const char *s, size_t n);
 

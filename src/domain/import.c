@@ -181,9 +181,13 @@ struct job {
     const char *fields[CSV_MAX_FIELDS]; /* the member field of each column, or "#" */
     size_t ncols;
     size_t total; /* data rows, for progress */
-    char **keys;  /* natural keys seen so far, for duplicates within the file */
-    size_t *key_lines;
-    size_t nkeys, cap_keys;
+    /* The natural keys seen so far, as 64-bit hashes with their lines, for duplicates
+     * within the file: 16 bytes a row whatever the keys' length. */
+    struct seen {
+        uint64_t hash; /* 0: an empty slot */
+        size_t line;
+    } * seen;
+    size_t nseen, cap_seen;
 };
 
 /* Sets one value of the row's JSON, normalising what people type; NULL or why not. */
@@ -246,35 +250,43 @@ static void free_json(void *p)
     json_decref(p);
 }
 
-/* The line of an earlier row with this key, or 0 (and the key is remembered). */
+/* FNV-1a, never 0 (0 marks an empty slot). */
+static uint64_t key_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+static void seen_put(struct seen *table, size_t cap, uint64_t hash, size_t line)
+{
+    size_t i = (size_t)hash & (cap - 1);
+    while (table[i].hash)
+        i = (i + 1) & (cap - 1);
+    table[i] = (struct seen){hash, line};
+}
+
+/* The line of an earlier row with this key, or 0 (and the key is remembered). Two keys
+ * with the same 64-bit hash would be taken for one: about one chance in 10^9 for a file
+ * of 200,000 rows. */
 static size_t seen_before(struct job *j, const char *key, size_t line)
 {
-    if (j->nkeys * 2 >= j->cap_keys) {
-        size_t cap = j->cap_keys ? j->cap_keys * 2 : 1024;
-        char **keys = arena_zalloc(j->a, cap * sizeof(char *));
-        size_t *lines = arena_alloc(j->a, cap * sizeof(size_t));
-        for (size_t i = 0; i < j->cap_keys; i++) {
-            if (j->keys[i] == NULL)
-                continue;
-            size_t h = (size_t)strlen(j->keys[i]) * 31u;
-            for (const char *p = j->keys[i]; *p; p++)
-                h = h * 131u + (unsigned char)*p;
-            for (h &= cap - 1; keys[h]; h = (h + 1) & (cap - 1))
-                ;
-            keys[h] = j->keys[i];
-            lines[h] = j->key_lines[i];
-        }
-        j->keys = keys, j->key_lines = lines, j->cap_keys = cap;
+    if (j->nseen * 2 >= j->cap_seen) {
+        size_t cap = j->cap_seen ? j->cap_seen * 2 : 1024;
+        struct seen *bigger = calloc(cap, sizeof(*bigger));
+        for (size_t i = 0; i < j->cap_seen; i++)
+            if (j->seen[i].hash)
+                seen_put(bigger, cap, j->seen[i].hash, j->seen[i].line);
+        free(j->seen);
+        j->seen = bigger, j->cap_seen = cap;
     }
-    size_t h = (size_t)strlen(key) * 31u;
-    for (const char *p = key; *p; p++)
-        h = h * 131u + (unsigned char)*p;
-    for (h &= j->cap_keys - 1; j->keys[h]; h = (h + 1) & (j->cap_keys - 1))
-        if (strcmp(j->keys[h], key) == 0)
-            return j->key_lines[h];
-    j->keys[h] = arena_strdup(j->a, key);
-    j->key_lines[h] = line;
-    j->nkeys++;
+    uint64_t h = key_hash(key);
+    for (size_t i = (size_t)h & (j->cap_seen - 1); j->seen[i].hash; i = (i + 1) & (j->cap_seen - 1))
+        if (j->seen[i].hash == h)
+            return j->seen[i].line;
+    seen_put(j->seen, j->cap_seen, h, line);
+    j->nseen++;
     return 0;
 }
 
@@ -418,6 +430,29 @@ static int one_row(struct db *db, struct job *j, const struct csv_row *row, stru
     return 0;
 }
 
+/* Adds r to the report's rows (all of them, or only the refused ones). */
+static void keep(struct import_report *rep, const struct import_row *r, bool rejects_only)
+{
+    if (rejects_only && r->action != IMPORT_REJECT)
+        return;
+    if (rep->nrows == rep->cap_rows) {
+        rep->cap_rows = rep->cap_rows ? rep->cap_rows * 2 : 64;
+        struct import_row *bigger = realloc(rep->rows, rep->cap_rows * sizeof(*bigger));
+        if (bigger == NULL)
+            abort(); /* as the arena does: a few bytes a row cannot be had */
+        rep->rows = bigger;
+    }
+    rep->rows[rep->nrows++] = *r;
+}
+
+void import_report_free(struct import_report *rep)
+{
+    free(rep->rows);
+    rep->rows = NULL;
+    rep->nrows = rep->cap_rows = 0;
+    buf_free(&rep->rejected_csv);
+}
+
 static bool fatal(const struct error *err)
 {
     return err->kind == ERR_UNAVAILABLE || err->kind == ERR_INTERNAL || err->retry;
@@ -472,10 +507,12 @@ static int import_txn(struct db *db, void *ctx, struct error *err)
     struct csv_row row;
     const char *why = NULL;
     /* A retried transaction starts its report afresh. */
-    rep->nrows = 0;
+    rep->nrows = rep->data_rows = 0;
     memset(rep->count, 0, sizeof(rep->count));
     buf_reset(&rep->rejected_csv);
-    j->nkeys = j->cap_keys = 0;
+    free(j->seen);
+    j->seen = NULL;
+    j->nseen = j->cap_seen = 0;
     csv_init(&r, j->text, j->len);
     int got = csv_next(&r, &row, &why);
     if (got <= 0 || read_header(j, &row, err) != 0) {
@@ -484,41 +521,40 @@ static int import_txn(struct db *db, void *ctx, struct error *err)
         csv_release(&r);
         return -1;
     }
-    rep->rows = arena_alloc(j->a, sizeof(struct import_row) * (j->total ? j->total : 1));
     while ((got = csv_next(&r, &row, &why)) != 0) {
-        struct import_row *ir = &rep->rows[rep->nrows++];
-        memset(ir, 0, sizeof(*ir));
-        ir->line = row.line;
-        struct error rowerr;
-        j->row = arena_new(16384);
-        error_init(&rowerr, j->row);
+        struct import_row ir = {.line = row.line};
+        rep->data_rows++;
         if (got < 0) {
-            arena_free(j->row);
-            reject(j, &row, ir, arena_printf(j->a, "malformed CSV: %s", why));
+            reject(j, &row, &ir, arena_printf(j->a, "malformed CSV: %s", why));
+            keep(rep, &ir, j->o->rejects_only);
             rep->count[IMPORT_REJECT]++;
             break; /* the reader cannot find the next row after a broken one */
         }
+        struct error rowerr;
+        j->row = arena_new(16384);
+        error_init(&rowerr, j->row);
         int failed = db_savepoint(db, err);
-        if (failed == 0 && one_row(db, j, &row, ir, &rowerr) != 0) {
+        if (failed == 0 && one_row(db, j, &row, &ir, &rowerr) != 0) {
             db_savepoint_rollback(db);
             if (fatal(&rowerr)) {
                 error_set(err, rowerr.kind, "line %zu: %s", row.line, reason(j->a, &rowerr));
                 err->retry = rowerr.retry;
                 failed = -1;
             } else
-                reject(j, &row, ir, reason(j->a, &rowerr));
+                reject(j, &row, &ir, reason(j->a, &rowerr));
         } else if (failed == 0)
             failed = db_savepoint_release(db, err);
         arena_free(j->row);
         if (failed != 0)
             goto fail;
-        rep->count[ir->action]++;
-        if (j->o->progress && rep->nrows % 500 == 0)
-            j->o->progress(rep->nrows, j->total, j->o->progress_ctx);
+        keep(rep, &ir, j->o->rejects_only);
+        rep->count[ir.action]++;
+        if (j->o->progress && rep->data_rows % 500 == 0)
+            j->o->progress(rep->data_rows, j->total, j->o->progress_ctx);
     }
     csv_release(&r);
     if (j->o->progress)
-        j->o->progress(rep->nrows, j->total, j->o->progress_ctx);
+        j->o->progress(rep->data_rows, j->total, j->o->progress_ctx);
     if (j->o->dry_run || (rep->count[IMPORT_REJECT] && !j->o->partial))
         return error_set(err, ERR_NONE, "not committed"); /* roll back, on purpose */
     return 0;
@@ -536,6 +572,30 @@ static size_t count_lines(const char *s, size_t n)
     return lines + 1;
 }
 
+/* The file as UTF-8 text: the bytes themselves when they are UTF-8 already (no copy: a big
+ * file is not held twice), else converted into 'converted'. */
+static int as_utf8(const char *data, size_t n, const struct import_options *o,
+                   struct import_report *rep, struct buf *converted, const char **text, size_t *len,
+                   struct error *err)
+{
+    if (xlsx_is(data, n)) {
+        rep->encoding = "xlsx";
+        if (xlsx_to_csv(data, n, converted, err) != 0)
+            return -1;
+    } else {
+        const char *enc = o->encoding ? o->encoding : textenc_detect(data, n);
+        if (enc && strcmp(enc, "utf-8") == 0) {
+            rep->encoding = enc;
+            return textenc_utf8_view(data, n, text, len, err);
+        }
+        if (textenc_to_utf8(data, n, enc, converted, &rep->encoding, err) != 0)
+            return -1;
+    }
+    *text = converted->data ? converted->data : "";
+    *len = converted->len;
+    return 0;
+}
+
 int import_members(struct db *db, struct arena *a, const struct caller *c, const char *data,
                    size_t n, const struct import_options *o, struct import_report *rep,
                    struct error *err)
@@ -545,22 +605,17 @@ int import_members(struct db *db, struct arena *a, const struct caller *c, const
     if (policy_refuse(policy_decide(c, &member_entity, ACT_CREATE, NULL), &member_entity, 0, err) !=
         0)
         return -1;
-    struct buf text = BUF_INIT;
-    if (xlsx_is(data, n)) {
-        rep->encoding = "xlsx";
-        if (xlsx_to_csv(data, n, &text, err) != 0) {
-            buf_free(&text);
-            return -1;
-        }
-    } else if (textenc_to_utf8(data, n, o->encoding, &text, &rep->encoding, err) != 0) {
-        buf_free(&text);
+    struct buf converted = BUF_INIT;
+    struct job j = {.a = a, .c = c, .o = o, .rep = rep};
+    if (as_utf8(data, n, o, rep, &converted, &j.text, &j.len, err) != 0) {
+        buf_free(&converted);
         return -1;
     }
-    struct job j = {.a = a, .c = c, .o = o, .rep = rep, .len = text.len};
-    j.text = arena_strndup(a, text.data ? text.data : "", text.len);
-    buf_free(&text);
     j.total = count_lines(j.text, j.len);
-    if (db_transact(db, DB_WRITE, import_txn, &j, err) == 0) {
+    int rc = db_transact(db, DB_WRITE, import_txn, &j, err);
+    buf_free(&converted);
+    free(j.seen);
+    if (rc == 0) {
         rep->committed = true;
         return 0;
     }
@@ -575,6 +630,6 @@ int import_members(struct db *db, struct arena *a, const struct caller *c, const
                              "line %zu: %s; %zu of %zu rows were refused, so nothing was imported "
                              "(fix them, or import the good rows alone)",
                              rep->rows[i].line, rep->rows[i].reason, rep->count[IMPORT_REJECT],
-                             rep->nrows);
+                             rep->data_rows);
     return 0;
 }

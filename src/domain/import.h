@@ -20,6 +20,7 @@ struct import_options {
     bool dry_run;         /* report what would happen; change nothing */
     bool partial;         /* import the good rows, hand back the rejected ones */
     const char *encoding; /* "utf-8", "gb18030", "big5", or NULL to detect */
+    bool rejects_only;    /* the report keeps only the refused rows (for big files) */
     /* Called now and then with rows done and rows in all (for a progress bar). */
     void (*progress)(size_t done, size_t total, void *ctx);
     void *progress_ctx;
@@ -38,8 +39,10 @@ struct import_row {
 
 struct import_report {
     const char *encoding;    /* the encoding read */
-    struct import_row *rows; /* one per data row, in file order */
-    size_t nrows;
+    struct import_row *rows; /* one per data row (or per refused one), in file order;
+                               malloc'd: import_report_free() */
+    size_t nrows, cap_rows;
+    size_t data_rows;        /* rows read, kept or not */
     size_t count[4];         /* per import_action */
     bool committed;          /* false after a dry run or a refused file */
     struct buf rejected_csv; /* the header and the rejected rows, with a reason column */
@@ -52,5 +55,8 @@ struct import_report {
 int import_members(struct db *db, struct arena *a, const struct caller *c, const char *data,
                    size_t n, const struct import_options *o, struct import_report *rep,
                    struct error *err);
+
+/* Frees what the report holds (not the report itself). */
+void import_report_free(struct import_report *rep);
 
 #endif

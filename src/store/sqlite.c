@@ -75,7 +75,8 @@ static int configure(struct lite *db, const struct db_options *opt, struct error
     sqlite3_busy_timeout(db->h, timeout);
     /* Temporary storage, the sub-journals of savepoints among it, in memory: an import
      * takes a savepoint per row, and on disk each one cost a dozen writes. */
-    if (pragma(db, "PRAGMA journal_mode = WAL", err) || pragma(db, "PRAGMA foreign_keys = ON", err) ||
+    if (pragma(db, "PRAGMA journal_mode = WAL", err) ||
+        pragma(db, "PRAGMA foreign_keys = ON", err) ||
         pragma(db, "PRAGMA temp_store = MEMORY", err))
         return -1;
     if (strcmp(sync, "FULL") != 0 && strcmp(sync, "NORMAL") != 0)
