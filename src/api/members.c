@@ -215,9 +215,9 @@ static void write_report(struct jsonw *w, const struct import_report *rep)
         jw_key(w, "action");
         jw_str(w, import_action_names[r->action]);
         jw_key(w, "member_id");
-        r->member_id ? jw_int(w, r->member_id) : jw_null(w);
+        jw_id_or_null(w, r->member_id);
         jw_key(w, "reason");
-        r->reason ? jw_str(w, r->reason) : jw_null(w);
+        jw_str_or_null(w, r->reason);
         jw_obj_close(w);
     }
     jw_arr_close(w);

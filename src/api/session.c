@@ -51,9 +51,9 @@ static void write_user(struct jsonw *w, const struct caller *c, const char *disp
         jw_key(w, "role");
         jw_str(w, role_names[g->role]);
         jw_key(w, "org_id");
-        g->org_id ? jw_int(w, g->org_id) : jw_null(w);
+        jw_id_or_null(w, g->org_id);
         jw_key(w, "station_id");
-        g->station_id ? jw_int(w, g->station_id) : jw_null(w);
+        jw_id_or_null(w, g->station_id);
         jw_obj_close(w);
     }
     jw_arr_close(w);

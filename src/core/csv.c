@@ -92,11 +92,26 @@ int csv_next(struct csv_reader *r, struct csv_row *row, const char **why)
     return 1;
 }
 
+/* Text a spreadsheet would run (=, +, -, @, a tab or a carriage return first), or text
+ * that already starts with the guard against that, which gets one more so that
+ * csv_unguard() gives it back as it was. */
+static bool needs_guard(const char *s)
+{
+    if (s[0] == '\'')
+        return needs_guard(s + 1);
+    return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+const char *csv_unguard(const char *field)
+{
+    return field[0] == '\'' && needs_guard(field + 1) ? field + 1 : field;
+}
+
 void csv_put(struct buf *out, const char *field, bool first)
 {
     if (!first)
         buf_putc(out, ',');
-    bool formula = strchr("=+-@\t\r", field[0]) != NULL && field[0] != '\0';
+    bool formula = needs_guard(field);
     bool quote = formula || strpbrk(field, ",\"\r\n") != NULL;
     if (!quote) {
         buf_puts(out, field);

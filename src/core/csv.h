@@ -36,7 +36,12 @@ int csv_next(struct csv_reader *r, struct csv_row *row, const char **why);
 
 /* Appends one field to out, quoted when it must be. Formula-looking text (starting with =,
  * +, -, @, a tab or a carriage return) is prefixed with an apostrophe, so that a
- * spreadsheet shows it instead of running it. */
+ * spreadsheet shows it instead of running it; so is text already starting with an
+ * apostrophe and one of those, so that the importer's stripping of one gives it back. */
 void csv_put(struct buf *out, const char *field, bool first);
+
+/* A field as it was before csv_put() guarded it: one apostrophe fewer when it has one
+ * before text a spreadsheet would run. */
+const char *csv_unguard(const char *field);
 
 #endif

@@ -326,6 +326,19 @@ void fields_encode(struct jsonw *w, const struct table *t, const void *rec)
     jw_obj_close(w);
 }
 
+char *fields_value_json(struct arena *a, const struct field *f, const void *rec, size_t i)
+{
+    if (rec == NULL || rec_is_null(rec, i))
+        return "null";
+    struct buf b = BUF_INIT;
+    struct jsonw w;
+    jw_init(&w, &b);
+    fields_encode_value(&w, f, rec);
+    char *s = arena_strndup(a, b.data, b.len);
+    buf_free(&b);
+    return s;
+}
+
 static size_t value_size(const struct field *f)
 {
     switch (f->type) {

@@ -85,6 +85,10 @@ void fields_encode(struct jsonw *w, const struct table *t, const void *rec);
 /* Writes the value of one non-null field of rec. */
 void fields_encode_value(struct jsonw *w, const struct field *f, const void *rec);
 
+/* Field i (f) of rec as JSON text in a, "null" when rec is NULL or the field is null: for
+ * comparing values and recording them. */
+char *fields_value_json(struct arena *a, const struct field *f, const void *rec, size_t i);
+
 /* Copies into dst every writable field set in src (a decoded patch). */
 void fields_overlay(const struct table *t, void *dst, const void *src);
 

@@ -157,3 +157,19 @@ void jw_raw(struct jsonw *w, const char *json, size_t n)
     sep(w);
     buf_append(w->out, json, n);
 }
+
+void jw_id_or_null(struct jsonw *w, int64_t id)
+{
+    if (id)
+        jw_int(w, id);
+    else
+        jw_null(w);
+}
+
+void jw_str_or_null(struct jsonw *w, const char *s)
+{
+    if (s)
+        jw_str(w, s);
+    else
+        jw_null(w);
+}

@@ -16,20 +16,6 @@
 #include "core/timefmt.h"
 #include "domain/entity.h"
 
-/* One field's value as JSON text, or "null". */
-static char *value_json(struct arena *a, const struct field *f, const void *rec, size_t i)
-{
-    if (rec == NULL || rec_is_null(rec, i))
-        return "null";
-    struct buf b = BUF_INIT;
-    struct jsonw w;
-    jw_init(&w, &b);
-    fields_encode_value(&w, f, rec);
-    char *s = arena_strndup(a, b.data, b.len);
-    buf_free(&b);
-    return s;
-}
-
 static bool recorded(const struct field *f)
 {
     static const char *const skip[] = {"id", "version", "created_at", "updated_at", NULL};
@@ -52,7 +38,7 @@ static char *changes_json(struct arena *a, const struct table *t, const void *be
         const struct field *f = &t->fields[i];
         if (!recorded(f))
             continue;
-        char *old = value_json(a, f, before, i), *now = value_json(a, f, after, i);
+        char *old = fields_value_json(a, f, before, i), *now = fields_value_json(a, f, after, i);
         if (before && after && strcmp(old, now) == 0)
             continue;
         jw_key(&w, f->name);

@@ -308,19 +308,6 @@ static int64_t existing(struct db *db, json_t *obj, struct error *err)
     return id;
 }
 
-static char *value_text(struct arena *a, const struct field *f, const void *rec, size_t i)
-{
-    if (rec_is_null(rec, i))
-        return "null";
-    struct buf b = BUF_INIT;
-    struct jsonw w;
-    jw_init(&w, &b);
-    fields_encode_value(&w, f, rec);
-    char *s = arena_strndup(a, b.data, b.len);
-    buf_free(&b);
-    return s;
-}
-
 /* Compares the values the row gives (a column the file lacks, or an empty cell, changes
  * nothing) with the stored member: 0 unchanged, 1 patch filled, -1 the stage days differ
  * (which only the stage route changes). */
@@ -333,7 +320,7 @@ static int compare(struct arena *a, const struct member *row, const struct membe
         const struct field *f = &t->fields[i];
         if (!((row->rec.set >> i) & 1u) || (f->flags & (FF_READONLY | FF_VERSION)))
             continue;
-        if (strcmp(value_text(a, f, row, i), value_text(a, f, stored, i)) == 0)
+        if (strcmp(fields_value_json(a, f, row, i), fields_value_json(a, f, stored, i)) == 0)
             continue;
         if (f->flags & FF_CREATE_ONLY)
             return -1;
@@ -373,9 +360,7 @@ static int one_row(struct db *db, struct job *j, const struct csv_row *row, stru
         const char *v = row->fields[i];
         if (*v == '\0' || strcmp(j->fields[i], "#") == 0)
             continue;
-        /* An apostrophe before =, +, - or @ is the guard exports put against formulas. */
-        if (v[0] == '\'' && v[1] && strchr("=+-@", v[1]))
-            v++;
+        v = csv_unguard(v); /* the guard exports put against formulas */
         const char *why = put_value(db, j, obj, j->fields[i], v, rowerr);
         if (why)
             return error_set(rowerr, ERR_INVALID, "%s", why);

@@ -53,8 +53,21 @@ static void test_csv(void)
     csv_put(&out, "=cmd|' /C calc'!A0", false);
     csv_put(&out, "-1+1", false);
     csv_put(&out, "", false);
-    CHECK_STR(out.data, "plain,\"a,b\",\"say \"\"hi\"\"\",\"'=cmd|' /C calc'!A0\",\"'-1+1\",");
+    csv_put(&out, "'=x", false);
+    CHECK_STR(out.data, "plain,\"a,b\",\"say \"\"hi\"\"\",\"'=cmd|' /C calc'!A0\",\"'-1+1\",,"
+                        "\"''=x\"");
     buf_free(&out);
+    const char *back[] = {"=1+2", "'=x", "''-7", "'plain", "-"};
+    for (size_t i = 0; i < 5; i++) {
+        struct buf one = BUF_INIT;
+        csv_put(&one, back[i], true);
+        struct csv_reader rd;
+        csv_init(&rd, one.data, one.len);
+        CHECK(csv_next(&rd, &row, &why) == 1);
+        CHECK_STR(csv_unguard(row.fields[0]), back[i]);
+        csv_release(&rd);
+        buf_free(&one);
+    }
 }
 
 static void test_encodings(void)
