@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "core/arena.h"
+#include "core/textenc.h"
 #include "domain/entity.h"
 #include "domain/import.h"
 #include "store/db.h"
@@ -58,9 +59,9 @@ static int parse(int argc, char **argv, struct import_cli *o)
             o->o.partial = true;
             break;
         case 'e':
-            if (strcmp(optarg, "utf-8") != 0 && strcmp(optarg, "gb18030") != 0 &&
-                strcmp(optarg, "big5") != 0)
-                return cli_usage_error("import", "--encoding takes utf-8, gb18030 or big5");
+            if (textenc_name(optarg) == NULL)
+                return cli_usage_error("import",
+                                       "--encoding takes utf-8, gb18030 (or gbk) or big5");
             o->o.encoding = optarg;
             break;
         case 'r':

@@ -115,10 +115,26 @@ int textenc_utf8_view(const char *data, size_t n, const char **text, size_t *len
     return 0;
 }
 
+const char *textenc_name(const char *given)
+{
+    static const char *const names[][2] = {
+        {"utf-8", "utf-8"}, {"utf8", "utf-8"},     {"gb18030", "gb18030"},
+        {"gbk", "gb18030"}, {"gb2312", "gb18030"}, {"cp936", "gb18030"},
+        {"big5", "big5"},   {"big-5", "big5"},     {"cp950", "big5"},
+    };
+    for (size_t i = 0; given && i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcasecmp(given, names[i][0]) == 0)
+            return names[i][1];
+    return NULL;
+}
+
 int textenc_to_utf8(const char *data, size_t n, const char *encoding, struct buf *out,
                     const char **used, struct error *err)
 {
-    const char *enc = encoding ? encoding : textenc_detect(data, n);
+    if (encoding && textenc_name(encoding) == NULL)
+        return error_set(err, ERR_INVALID, "unknown encoding '%s' (utf-8, gb18030 or gbk, big5)",
+                         encoding);
+    const char *enc = encoding ? textenc_name(encoding) : textenc_detect(data, n);
     if (enc == NULL)
         return error_set(err, ERR_INVALID,
                          "the file is neither UTF-8 nor GB18030 nor Big5: save it as CSV UTF-8");

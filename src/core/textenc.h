@@ -15,6 +15,10 @@
  * decoding reads as the more common Chinese text); NULL when nothing fits. */
 const char *textenc_detect(const char *data, size_t n);
 
+/* The canonical name ("utf-8", "gb18030", "big5") of an encoding as people write it
+ * ("UTF8", "GBK", "GB2312", "Big5", ...), or NULL when it is none of those. */
+const char *textenc_name(const char *given);
+
 /* Converts data from 'encoding' (as textenc_detect names them; NULL to detect) into UTF-8
  * without a BOM, appended to out. Fails with ERR_INVALID naming the line of the first byte
  * that does not decode. *used is set to the encoding used. */

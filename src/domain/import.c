@@ -84,6 +84,10 @@ static const struct {
     {"序號", "#"},
     {"no.", "#"},
     {"#", "#"},
+    /* The reason column of a file of refused rows: such a file, mended, imports as it is. */
+    {"错误 error", "#"},
+    {"错误", "#"},
+    {"error", "#"},
 };
 
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
@@ -383,6 +387,10 @@ static int one_row(struct db *db, struct job *j, const struct csv_row *row, stru
         return -1;
     if (id == 0) {
         struct member *m = entity_create(db, j->row, j->c, &member_entity, rec, rowerr);
+        if (m == NULL && rowerr->kind == ERR_CONFLICT)
+            return error_set(rowerr, ERR_CONFLICT,
+                             "the phone or external id is registered to "
+                             "another person");
         if (m == NULL)
             return -1;
         r->action = IMPORT_CREATE, r->member_id = m->id;
@@ -568,12 +576,13 @@ static int as_utf8(const char *data, size_t n, const struct import_options *o,
         if (xlsx_to_csv(data, n, converted, err) != 0)
             return -1;
     } else {
-        const char *enc = o->encoding ? o->encoding : textenc_detect(data, n);
+        const char *enc = o->encoding ? textenc_name(o->encoding) : textenc_detect(data, n);
         if (enc && strcmp(enc, "utf-8") == 0) {
             rep->encoding = enc;
             return textenc_utf8_view(data, n, text, len, err);
         }
-        if (textenc_to_utf8(data, n, enc, converted, &rep->encoding, err) != 0)
+        if (textenc_to_utf8(data, n, o->encoding ? o->encoding : enc, converted, &rep->encoding,
+                            err) != 0)
             return -1;
     }
     *text = converted->data ? converted->data : "";

@@ -499,6 +499,16 @@ test('partial=true imports the good rows; rejected_csv holds the refused ones wi
     const again = await upload(srv, encode(file, 'GB18030'), { query: '?partial=true', token: zhongke });
     assert.deepEqual(again.json.counts, counts(0, 0, 2, 2), again.text);
     assert.deepEqual(await listing(srv), after);
+
+    // The refused rows, mended where the secretary reads the reason, import as they are
+    // (the reason column is ignored); the encoding's name may be written as people do.
+    const mended = r.json.rejected_csv.replace('2017-02-30', '2017-02-28').replace('不存在的党支部', ZHONGKE);
+    const fixed = await upload(srv, encode(mended, 'GB18030'), { query: '?encoding=GBK', token: zhongke });
+    assert.equal(fixed.status, 200, fixed.text);
+    assert.equal(fixed.json.encoding, 'gb18030');
+    assert.deepEqual(fixed.json.counts, counts(2, 0, 0, 0), fixed.text);
+    const done = await listing(srv);
+    assert.ok(byPhone(done, b1) && byPhone(done, b2), 'the mended rows are imported');
   } finally {
     assert.equal((await srv.stop()).code, 0);
   }
