@@ -7,11 +7,13 @@ static const struct {
     const char *name;
     void (*fn)(void);
 } groups[] = {
-    {"arena", test_arena},     {"buf", test_buf},       {"utf8", test_utf8},
-    {"timefmt", test_timefmt}, {"jsonw", test_jsonw},   {"fields", test_fields},
-    {"hours", test_hours},     {"router", test_router}, {"store", test_store},
-    {"redact", test_redact},   {"access", test_access}, {"membership", test_membership},
-    {"text", test_text},
+    {"arena", test_arena},   {"buf", test_buf},
+    {"utf8", test_utf8},     {"timefmt", test_timefmt},
+    {"jsonw", test_jsonw},   {"fields", test_fields},
+    {"hours", test_hours},   {"router", test_router},
+    {"store", test_store},   {"redact", test_redact},
+    {"access", test_access}, {"membership", test_membership},
+    {"text", test_text},     {"import values", test_import_values},
 };
 
 int main(void)

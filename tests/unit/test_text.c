@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/csv.h"
 #include "core/textenc.h"
+#include "domain/import_values.h"
 #include "unit.h"
 
 /* s converted from UTF-8 to 'to', in a malloc'd buffer. */
@@ -115,4 +116,28 @@ void test_text(void)
 {
     test_csv();
     test_encodings();
+}
+
+void test_import_values(void)
+{
+    struct arena *a = arena_new(0);
+    CHECK_STR(import_normal_date(a, "2017-7-1"), "2017-07-01");
+    CHECK_STR(import_normal_date(a, "2017/07/01"), "2017-07-01");
+    CHECK_STR(import_normal_date(a, "2017.7.1"), "2017-07-01");
+    CHECK_STR(import_normal_date(a, "2017年7月1日"), "2017-07-01");
+    CHECK_STR(import_normal_date(a, "42917"), "2017-07-01"); /* Excel's day number */
+    CHECK(import_normal_date(a, "2017-02-30") == NULL);
+    CHECK(import_normal_date(a, "2017-7") == NULL);
+    CHECK(import_normal_date(a, "七月一日") == NULL);
+    CHECK_STR(import_normal_gender("男"), "male");
+    CHECK_STR(import_normal_gender("F"), "female");
+    CHECK(import_normal_gender("x") == NULL);
+    CHECK_STR(import_normal_kind("流动党员"), "mobile");
+    CHECK_STR(import_normal_kind("紅聯共建"), "partner_vip");
+    CHECK_STR(import_field_of_header(" 手機號碼 "), "phone");
+    CHECK_STR(import_field_of_header("Admitted_On"), "admitted_on");
+    CHECK_STR(import_field_of_header("序号"), "#");
+    CHECK_STR(import_field_of_header("错误 error"), "#");
+    CHECK(import_field_of_header("备注") == NULL);
+    arena_free(a);
 }

@@ -45,5 +45,6 @@ void test_redact(void);
 void test_access(void);
 void test_membership(void);
 void test_text(void);
+void test_import_values(void);
 
 #endif
