@@ -77,15 +77,17 @@ int csv_next(struct csv_reader *r, struct csv_row *row, const char **why)
     row->line = r->line;
     row->nfields = 0;
     bool last = false;
+    size_t n = 0;
     while (!last) {
-        if (row->nfields == CSV_MAX_FIELDS) {
+        if (n == CSV_MAX_FIELDS) {
             *why = "too many fields";
-            return -1;
+            return -1; /* row->nfields stays 0: a broken row has no fields to read */
         }
-        r->offsets[row->nfields++] = r->field_bytes.len;
+        r->offsets[n++] = r->field_bytes.len;
         if (read_field(r, &last, why) != 0)
             return -1;
     }
+    row->nfields = n;
     r->line++;
     for (size_t i = 0; i < row->nfields; i++)
         row->fields[i] = r->field_bytes.data + r->offsets[i];

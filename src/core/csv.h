@@ -31,7 +31,7 @@ void csv_release(struct csv_reader *r);
 
 /* The next row: 1 and *row filled, 0 at the end, -1 on a malformed row (an unclosed
  * quote, a quote in the middle of an unquoted field, more than CSV_MAX_FIELDS fields), with
- * *why set. Blank lines are skipped. */
+ * *why set, row->line the row's line and row->nfields 0. Blank lines are skipped. */
 int csv_next(struct csv_reader *r, struct csv_row *row, const char **why);
 
 /* Appends one field to out, quoted when it must be. Formula-looking text (starting with =,

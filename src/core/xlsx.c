@@ -5,6 +5,7 @@
 #include "core/xlsx.h"
 
 #include <expat.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include <zip.h>
 
 #include "core/csv.h"
+
+#define XLSX_MAX_CSV (256u << 20)
 
 bool xlsx_is(const char *data, size_t n)
 {
@@ -73,11 +76,16 @@ struct sheet {
     bool bad;
 };
 
+/* The 0-based column of a cell reference ("B2" -> 1); UINT_MAX past Excel's last column
+ * (XFD), so that a crafted reference cannot ask for millions of empty cells. */
 static unsigned column_of(const char *ref)
 {
     unsigned col = 0;
-    for (; *ref >= 'A' && *ref <= 'Z'; ref++)
+    for (int n = 0; *ref >= 'A' && *ref <= 'Z'; ref++, n++) {
+        if (n == 3)
+            return UINT_MAX;
         col = col * 26 + (unsigned)(*ref - 'A' + 1);
+    }
     return col ? col - 1 : 0;
 }
 
@@ -120,6 +128,12 @@ static void sheet_end(void *ud, const XML_Char *name)
                 return;
             }
             text = s->sst->all.data + s->sst->offsets[i];
+        }
+        /* Columns go left to right, and no further than a row of CSV can hold; the whole
+         * sheet no further than XLSX_MAX_CSV bytes. */
+        if (s->col >= CSV_MAX_FIELDS || s->col < s->next_col || s->csv->len > XLSX_MAX_CSV) {
+            s->bad = true;
+            return;
         }
         for (; s->next_col < s->col; s->next_col++)
             csv_put(s->csv, "", s->next_col == 0);
@@ -185,7 +199,8 @@ int xlsx_to_csv(const char *data, size_t n, struct buf *csv, struct error *err)
                     sh.bad))
         rc = error_set(err, ERR_INVALID,
                        missing ? "the workbook has no first worksheet"
-                               : "the first worksheet is not valid .xlsx XML");
+                               : "the first worksheet is not valid .xlsx XML, or holds more "
+                                 "than 64 columns or 256 MiB of cells");
     buf_free(&sh.value);
     buf_free(&sst.all);
     buf_free(&sst.cur);

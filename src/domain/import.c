@@ -345,7 +345,7 @@ static int import_txn(struct db *db, void *ctx, struct error *err)
     struct job *j = ctx;
     struct import_report *rep = j->rep;
     struct csv_reader r;
-    struct csv_row row;
+    struct csv_row row = {0};
     const char *why = NULL;
     /* A retried transaction starts its report afresh. */
     rep->nrows = rep->data_rows = 0;
@@ -365,7 +365,7 @@ static int import_txn(struct db *db, void *ctx, struct error *err)
     while ((got = csv_next(&r, &row, &why)) != 0) {
         struct import_row ir = {.line = row.line};
         rep->data_rows++;
-        if (got < 0) {
+        if (got < 0) { /* the row's cells cannot be read: only the reason goes back */
             reject(j, &row, &ir, arena_printf(j->a, "malformed CSV: %s", why));
             keep(rep, &ir, j->o->rejects_only);
             rep->count[IMPORT_REJECT]++;

@@ -357,39 +357,53 @@ struct member *member_erase(struct db *db, struct arena *a, const struct caller 
     return db_transact(db, DB_WRITE, erase_txn, &s, err) == 0 ? s.stored : NULL;
 }
 
+struct data_request {
+    struct step s;
+    void **history;
+    size_t n;
+};
+
+static int data_txn(struct db *db, void *ctx, struct error *err)
+{
+    struct data_request *d = ctx;
+    struct step *s = &d->s;
+    struct target t;
+    struct member *m = entity_get(db, s->a, &member_entity, s->id, err);
+    if (m == NULL)
+        return -1;
+    s->version = m->version;
+    if ((s->stored = for_change(db, s, &t, err)) == NULL)
+        return -1;
+    struct db_stmt *st = db_stmt(db, Q_AUDIT_OF_RECORD, err);
+    if (st == NULL)
+        return -1;
+    db_bind_text(st, 1, "member", 6);
+    db_bind_int(st, 2, s->id);
+    size_t cap = 16;
+    d->history = arena_alloc(s->a, cap * sizeof(void *));
+    d->n = 0;
+    enum db_step r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        if (d->n == cap) {
+            void **bigger = arena_alloc(s->a, 2 * cap * sizeof(void *));
+            memcpy(bigger, d->history, cap * sizeof(void *));
+            d->history = bigger, cap *= 2;
+        }
+        d->history[d->n] = arena_alloc(s->a, audit_entity.table->size);
+        rows_read(st, s->a, audit_entity.table, d->history[d->n++]);
+    }
+    if (r == DB_FAIL)
+        return -1;
+    return audit_record(db, s->a, s->c, &member_entity, s->id, "view", &t, NULL, NULL, err);
+}
+
 struct member *member_data(struct db *db, struct arena *a, const struct caller *c, int64_t id,
                            void ***history, size_t *n, struct error *err)
 {
-    struct step s = {a, c, id, 0, NULL, NULL, NULL};
-    struct target t;
-    struct member *m = entity_get(db, a, &member_entity, id, err);
-    if (m == NULL)
+    struct data_request d = {{a, c, id, 0, NULL, NULL, NULL}, NULL, 0};
+    if (db_transact(db, DB_WRITE, data_txn, &d, err) != 0)
         return NULL;
-    s.version = m->version;
-    if ((m = for_change(db, &s, &t, err)) == NULL)
-        return NULL;
-    struct db_stmt *st = db_stmt(db, Q_AUDIT_OF_RECORD, err);
-    if (st == NULL)
-        return NULL;
-    db_bind_text(st, 1, "member", 6);
-    db_bind_int(st, 2, id);
-    size_t cap = 16;
-    void **out = arena_alloc(a, cap * sizeof(void *));
-    enum db_step r;
-    *n = 0;
-    while ((r = db_step(st, err)) == DB_ROW) {
-        if (*n == cap) {
-            void **bigger = arena_alloc(a, 2 * cap * sizeof(void *));
-            memcpy(bigger, out, cap * sizeof(void *));
-            out = bigger, cap *= 2;
-        }
-        out[*n] = arena_alloc(a, audit_entity.table->size);
-        rows_read(st, a, audit_entity.table, out[*n]);
-        (*n)++;
-    }
-    if (r == DB_FAIL ||
-        audit_record(db, a, c, &member_entity, id, "view", &t, NULL, NULL, err) != 0)
-        return NULL;
-    *history = out;
-    return m;
+    *history = d.history;
+    *n = d.n;
+    return d.s.stored;
 }

@@ -269,7 +269,10 @@ const struct entity partnership_entity = {
     .nfilters = 2,
     .check = check_partnership,
     .read_roles = ROLES_SCOPED_TO_ORG,
-    .write_roles = ROLE_BIT(ROLE_COMMITTEE_ADMIN),
+    /* Only admins link: a partnership brings the partner (and the people of its
+     * branch) within the committee's reach, so a committee admin could otherwise pull
+     * any partner organisation in. */
+    .write_roles = 0,
     .target = partnership_target,
     .list_scoped = true,
 };

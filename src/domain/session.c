@@ -73,15 +73,32 @@ static int count_failure_txn(struct db *db, void *ctx, struct error *err)
     return 0;
 }
 
+/* Counts this attempt as a failure before the password is checked, in one write
+ * transaction with the check of the limits: attempts sent in parallel then queue on the
+ * counters, and none gets past the limit. A successful sign-in takes its count back. */
+struct attempt {
+    struct failure keys;
+    int64_t by_user, by_addr;
+};
+
+static int reserve_txn(struct db *db, void *ctx, struct error *err)
+{
+    struct attempt *t = ctx;
+    int64_t now = time_now();
+    if (count_failure_txn(db, &t->keys, err) != 0 ||
+        (t->by_user = failures(db, t->keys.keys[0], now, err)) < 0 ||
+        (t->by_addr = failures(db, t->keys.keys[1], now, err)) < 0)
+        return -1;
+    return 0;
+}
+
 static int throttled(struct db *db, const char *user_key, const char *addr_key, int *retry_after,
                      struct error *err)
 {
-    int64_t now = time_now();
-    int64_t by_user = failures(db, user_key, now, err);
-    int64_t by_addr = by_user < 0 ? -1 : failures(db, addr_key, now, err);
-    if (by_user < 0 || by_addr < 0)
+    struct attempt t = {{{user_key, addr_key}}, 0, 0};
+    if (db_transact(db, DB_WRITE, reserve_txn, &t, err) != 0)
         return -1;
-    if (by_user < SIGNIN_MAX_PER_USER && by_addr < SIGNIN_MAX_PER_ADDRESS)
+    if (t.by_user <= SIGNIN_MAX_PER_USER && t.by_addr <= SIGNIN_MAX_PER_ADDRESS)
         return 0;
     *retry_after = SIGNIN_WINDOW_S;
     return error_set(err, ERR_TOO_MANY, "too many failed sign-ins: try again in %d minutes",
@@ -93,7 +110,7 @@ static int throttled(struct db *db, const char *user_key, const char *addr_key, 
 struct signin {
     struct arena *a;
     int64_t user_id;
-    const char *user_key;
+    const char *user_key, *addr_key;
     struct session *out;
 };
 
@@ -105,6 +122,9 @@ static int create_txn(struct db *db, void *ctx, struct error *err)
     if (st == NULL)
         return -1;
     db_bind_text(st, 1, s->user_key, strlen(s->user_key));
+    if (db_exec(st, err) != 0 || (st = db_stmt(db, Q_SIGNIN_FAILURE_UNDO, err)) == NULL)
+        return -1;
+    db_bind_text(st, 1, s->addr_key, strlen(s->addr_key));
     if (db_exec(st, err) != 0 || (st = db_stmt(db, Q_SESSION_PURGE, err)) == NULL)
         return -1;
     db_bind_int(st, 1, now);
@@ -144,17 +164,13 @@ int session_signin(struct db *db, struct arena *a, const char *username, const c
         stored = arena_strdup(a, db_col_text(st, 1, NULL));
         db_step(st, err);
     }
-    if (!password_verify(stored, password)) {
-        struct failure f = {{user_key, addr_key}};
-        if (db_transact(db, DB_WRITE, count_failure_txn, &f, err) != 0)
-            return -1;
+    if (!password_verify(stored, password)) /* already counted as a failure */
         return error_set(err, ERR_UNAUTHENTICATED, "wrong username or password");
-    }
     memset(out, 0, sizeof(*out));
     out->token = random_token(a);
     out->csrf_token = random_token(a);
     out->expires_at = time_now() + SESSION_LIFETIME_S;
-    struct signin s = {a, user_id, user_key, out};
+    struct signin s = {a, user_id, user_key, addr_key, out};
     if (db_transact(db, DB_WRITE, create_txn, &s, err) != 0)
         return -1;
     out->caller.user_id = user_id;

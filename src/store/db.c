@@ -154,13 +154,28 @@ int db_transact(struct db *db, enum db_txn kind, int (*fn)(struct db *, void *, 
 }
 
 /* The password of a URL ("scheme://user:PASSWORD@host..."), malloc'd, or NULL. */
+/* The value of a "password=" parameter of the URL's query, malloc'd, or NULL. */
+static char *query_password(const char *url)
+{
+    const char *q = strchr(url, '?');
+    for (const char *p = q; p; p = strchr(p + 1, '&')) {
+        if (strncmp(p + 1, "password=", 9) == 0) {
+            const char *v = p + 10;
+            return strndup(v, strcspn(v, "&"));
+        }
+    }
+    return NULL;
+}
+
+/* The password of a URL ("scheme://user:PASSWORD@host...", or "?password=..."), malloc'd,
+ * or NULL. */
 static char *password_of(const char *url)
 {
     const char *scheme = strstr(url, "://");
     const char *at = scheme ? strrchr(url, '@') : NULL;
     const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
     if (!scheme || !at || !colon || colon > at || colon + 1 == at)
-        return NULL;
+        return query_password(url);
     return strndup(colon + 1, (size_t)(at - colon - 1));
 }
 
@@ -190,36 +205,42 @@ void db_savepoint_rollback(struct db *db)
         run(db, Q_SAVEPOINT_RELEASE, &ignored);
 }
 
-char *db_scrub(const char *msg, const char *url)
+/* msg with every occurrence of value replaced by "***", malloc'd. */
+static char *db_scrub_value(const char *msg, const char *value)
 {
-    char *pw = password_of(url);
-    if (pw == NULL)
-        return strdup(msg);
-    size_t n = strlen(pw);
+    size_t n = strlen(value);
     char *out = malloc(strlen(msg) * 3 + 1), *o = out;
     for (const char *p = msg; *p;) {
-        if (strncmp(p, pw, n) == 0) {
+        if (n && strncmp(p, value, n) == 0) {
             memcpy(o, "***", 3);
             o += 3, p += n;
         } else
             *o++ = *p++;
     }
     *o = '\0';
+    return out;
+}
+
+char *db_scrub(const char *msg, const char *url)
+{
+    char *pw = password_of(url);
+    char *out = pw ? db_scrub_value(msg, pw) : strdup(msg);
     free(pw);
     return out;
 }
 
 char *db_redact(const char *url)
 {
-    const char *scheme = strstr(url, "://");
-    const char *at = strrchr(url, '@');
-    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-    if (!scheme || !at || !colon || colon > at)
-        return strdup(url);
-    size_t head = (size_t)(colon - url) + 1, tail = strlen(at);
-    char *out = malloc(head + 3 + tail + 1);
-    memcpy(out, url, head);
-    memcpy(out + head, "***", 3);
-    memcpy(out + head + 3, at, tail + 1);
+    /* The password, wherever the URL holds it, is the one thing scrubbed from its text. */
+    char *pw = password_of(url);
+    char *out = pw && *pw ? db_scrub(url, url) : strdup(url);
+    free(pw);
+    char *second = query_password(out); /* both forms at once: the query's too */
+    if (second && *second && strcmp(second, "***") != 0) {
+        char *again = db_scrub_value(out, second);
+        free(out);
+        out = again;
+    }
+    free(second);
     return out;
 }

@@ -228,6 +228,8 @@ static const char *const sql[Q__MAX] = {
         "window_start = CASE WHEN signin_failures.window_start < ?3 THEN ?2 "
         "ELSE signin_failures.window_start END",
     [Q_SIGNIN_FAILURE_CLEAR] = "DELETE FROM signin_failures WHERE key = ?1",
+    [Q_SIGNIN_FAILURE_UNDO] = "UPDATE signin_failures SET failures = failures - 1 "
+                              "WHERE key = ?1 AND failures > 0",
 
     [Q_MEMBER_GET] = MEMBER_SELECT " WHERE m.id = ?1",
     [Q_MEMBER_LIST] = MEMBER_SELECT

@@ -172,18 +172,19 @@ const MATRIX = {
   // Partnerships belong to the committee that takes the partner in (org 3 here).
   'GET /api/v1/partnerships': { expect: S(401, 200, 200, 200, 403, 200, 200), request: () => ({ path: '/api/v1/partnerships' }) },
   'GET /api/v1/partnerships/{id}': { expect: S(401, 200, 200, 404, 404, 404, 404), request: () => ({ path: '/api/v1/partnerships/1' }) },
+  // Only admins link partners: a partnership brings the partner's people within reach.
   'POST /api/v1/partnerships': {
-    expect: S(401, 201, 201, 403, 403, 403, 403),
+    expect: S(401, 201, 403, 403, 403, 403, 403),
     setup: (adm) => make.partner(adm),
     request: (p) => ({ path: '/api/v1/partnerships', body: { partner_id: p.id, committee_id: 3 } }),
   },
   'PATCH /api/v1/partnerships/{id}': {
-    expect: S(401, 200, 200, 404, 404, 404, 404),
+    expect: S(401, 200, 403, 404, 404, 404, 404),
     setup: (adm) => make.partnership(adm),
     request: (p) => ({ path: `/api/v1/partnerships/${p.id}`, body: { version: p.version, committee_id: 3 } }),
   },
   'DELETE /api/v1/partnerships/{id}': {
-    expect: S(401, 204, 204, 404, 404, 404, 404),
+    expect: S(401, 204, 403, 404, 404, 404, 404),
     setup: (adm) => make.partnership(adm),
     request: (p) => ({ path: `/api/v1/partnerships/${p.id}` }),
   },
@@ -508,9 +509,13 @@ test('a committee admin cannot pull another committee into reach by a partnershi
   try {
     const xita = await signIn(srv.url, 'xita');
     const as = (m, path, body) => srv.request(m, path, body, { authorization: `Bearer ${xita.token}` });
+    // Not as a committee admin (only admins link), and not even as an admin (a committee
+    // is no co-building partner).
     const link = await as('POST', '/api/v1/partnerships', { partner_id: 6, committee_id: 3 });
-    assert.equal(link.status, 422, `linking fuli's committee as a partner: ${link.text}`);
-    assert.equal(link.json.errors[0].pointer, '/partner_id');
+    assert.equal(link.status, 403, `linking fuli's committee as a partner: ${link.text}`);
+    const byAdmin = await srv.request('POST', '/api/v1/partnerships', { partner_id: 6, committee_id: 3 });
+    assert.equal(byAdmin.status, 422, byAdmin.text);
+    assert.equal(byAdmin.json.errors[0].pointer, '/partner_id');
     const room4 = (await srv.request('GET', '/api/v1/rooms/4')).json;
     const r = await as('PATCH', '/api/v1/rooms/4', { version: room4.version, capacity: 2 });
     assert.equal(r.status, 403, `xita changing a room of fuli's station: ${r.text}`);

@@ -172,6 +172,12 @@ void test_redact(void)
     CHECK(strstr(s, "pa:ss") == NULL);
     CHECK(strstr(s, "u:***@") != NULL);
     free(s);
+    s = db_redact("postgresql://u@h/x?sslmode=require&password=s3cret&x=1");
+    CHECK_STR(s, "postgresql://u@h/x?sslmode=require&password=***&x=1");
+    free(s);
+    s = db_scrub("bad: password=s3cret", "postgresql://u@h/x?password=s3cret");
+    CHECK_STR(s, "bad: password=***");
+    free(s);
     s = db_scrub("no password here", "postgresql://u@h/x");
     CHECK_STR(s, "no password here");
     free(s);
