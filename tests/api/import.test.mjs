@@ -703,3 +703,28 @@ test('louyu import members: a GB18030 file, --dry-run, a bad row, --partial --re
     db.cleanup();
   }
 });
+
+// Found in review: a broken row must not hand out stale cells (a use after free under
+// AddressSanitizer), and one cell far to the right must not make millions of columns.
+test('files built to hurt: a broken CSV row, too many fields, a cell far to the right', async () => {
+  const srv = await startServer();
+  try {
+    const before = await listing(srv);
+    const unclosed = await upload(srv, `姓名,手机\r\n张三,"138${'0'.repeat(300)}\r\n`);
+    assert.equal(unclosed.status, 422, unclosed.text);
+    assert.match(unclosed.json.rows[0].reason, /malformed CSV/);
+    const wide = await upload(srv, `姓名,手机\r\n${'x,'.repeat(70)}y\r\n`);
+    assert.equal(wide.status, 422, wide.text);
+    assert.match(wide.json.rows[0].reason, /too many fields/);
+    const sheet = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+      + '<sheetData><row r="1"><c r="AAAAAAA1" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>';
+    const book = zip({ '[Content_Types].xml': '<Types/>', 'xl/worksheets/sheet1.xml': sheet });
+    const far = await upload(srv, book, { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    assert.equal(far.status, 400, far.text);
+    assert.match(far.json.detail, /64 columns/);
+    assert.equal((await srv.request('GET', '/healthz')).status, 200);
+    assert.deepEqual(await listing(srv), before);
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});

@@ -584,3 +584,21 @@ test('no answer, log line, audit record or database byte holds a password or a r
     fresh.cleanup();
   }
 });
+
+// Found in review: attempts sent all at once must not all pass the limit while the
+// first ones are still being checked.
+test('12 wrong passwords sent at once: at most 5 are checked, the rest are 429', async () => {
+  const fresh = freshDb();
+  const s = await startServer({ db: fresh.db, as: null });
+  try {
+    const all = await Promise.all(Array.from({ length: 12 }, (_, i) => signInRaw(s.url, 'zhongke', `wrong-at-once-${i}`)));
+    const codes = all.map((r) => r.status).sort();
+    assert.equal(codes.filter((c) => c === 401).length, 5, JSON.stringify(codes));
+    assert.equal(codes.filter((c) => c === 429).length, 7, JSON.stringify(codes));
+    // Signing in well takes its attempt back: an office behind one address is not throttled.
+    for (let i = 0; i < 25; i++) assert.equal((await signInRaw(s.url, 'xita')).status, 200);
+  } finally {
+    assert.equal((await s.stop()).code, 0);
+    fresh.cleanup();
+  }
+});
