@@ -88,7 +88,7 @@ bench:
 	bench/run
 
 bench-import:
-	@scripts/setup
+	@scripts/setup --bench
 	bench/import
 
 clean:
