@@ -3,18 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, freshDb, rawRequest, rawStatus } from './lib.mjs';
+import { startServer, freshDb, rawRequest, rawStatus, assertStopsCleanly } from './lib.mjs';
 
 const MiB = 1024 * 1024;
 
 let srv;
 before(async () => { srv = await startServer(); });
-after(async () => {
-  if (!srv) return;
-  const { code, signal } = await srv.stop();
-  assert.equal(signal, null, srv.logs().stderr);
-  assert.equal(code, 0, `louyu exited ${code}: ${srv.logs().stderr}`);
-});
+after(() => assertStopsCleanly(srv));
 
 // Splits a raw answer into responses: [{ status, headers (lower-case names), body }].
 function parseResponses(raw) {

@@ -131,6 +131,15 @@ export async function startServer({ demo = true, db, args = [], as = 'admin' } =
   };
 }
 
+// Stops a server and asserts that it exited by itself with status 0 (so an
+// AddressSanitizer report or a leak fails the test that owns the server).
+export async function assertStopsCleanly(srv) {
+  if (!srv) return;
+  const { code, signal } = await srv.stop();
+  if (signal !== null || code !== 0)
+    throw new Error(`louyu exited ${code} (signal ${signal}): ${srv.logs().stderr}`);
+}
+
 // Sends raw bytes over one TCP connection and resolves with everything the
 // server sent back before closing (or before 'ms' of silence).
 export function rawRequest(port, bytes, ms = 2000) {

@@ -2,11 +2,11 @@
 // listings and search; partnerships; and `louyu user` on the command line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, freshDb, louyu, signIn, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, freshDb, louyu, signIn, DEMO_PASSWORD, assertStopsCleanly } from './lib.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
-after(async () => { assert.equal((await srv.stop()).code, 0); });
+after(() => assertStopsCleanly(srv));
 
 const create = async (body) => {
   const r = await srv.request('POST', '/api/v1/orgs', body);

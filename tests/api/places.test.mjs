@@ -1,18 +1,13 @@
 // Buildings, stations and rooms: every route, against the real binary with the demo data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib.mjs';
+import { startServer, assertStopsCleanly } from './lib.mjs';
 
 const RFC3339_CN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+08:00$/;
 
 let srv;
 before(async () => { srv = await startServer(); });
-after(async () => {
-  if (!srv) return;
-  const { code, signal } = await srv.stop();
-  assert.equal(signal, null, srv.logs().stderr);
-  assert.equal(code, 0, `louyu exited ${code}: ${srv.logs().stderr}`);
-});
+after(() => assertStopsCleanly(srv));
 
 // Every item of a collection, page by page.
 async function listAll(path, limit = 500) {

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, signIn, freshDb, louyu, psql, PG, DEMO_PASSWORD } from './lib.mjs';
+import { startServer, signIn, freshDb, louyu, psql, PG, DEMO_PASSWORD, assertStopsCleanly } from './lib.mjs';
 
 const RFC3339_CN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+08:00$/;
 const LIFETIME_S = 12 * 3600;
@@ -131,11 +131,7 @@ function databaseText(db) {
 
 let srv;
 before(async () => { srv = await startServer(); });
-after(async () => {
-  if (!srv) return;
-  const { code } = await srv.stop();
-  assert.equal(code, 0, `louyu exited ${code}: ${srv.logs().stderr}`);
-});
+after(() => assertStopsCleanly(srv));
 
 const asAdmin = (method, path, body) => srv.request(method, path, body);
 
