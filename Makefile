@@ -9,7 +9,7 @@
 #   make lint       formatting and layering checks
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip expat
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip expat libical
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

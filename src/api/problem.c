@@ -91,6 +91,10 @@ void reply_error(struct exchange *ex, const struct error *err)
     jw_int(&w, kinds[k].status);
     jw_key(&w, "detail");
     jw_str(&w, detail);
+    if (err->rule) { /* for clients to tell the rules apart without reading the detail */
+        jw_key(&w, "rule");
+        jw_str(&w, err->rule);
+    }
     if (err->nfields)
         write_field_errors(&w, err);
     jw_obj_close(&w);

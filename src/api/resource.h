@@ -29,6 +29,10 @@ int api_list_query(struct exchange *ex, const struct entity *e, struct list_quer
 /* A decimal integer without sign, spaces or leading zeros (as in a query string). */
 bool api_parse_int(const char *s, int64_t *out);
 
+/* An RFC 3339 time of a query string; a space where the offset's '+' was (an unencoded
+ * '+' arrives as one) is read as '+'. */
+bool api_parse_time(struct arena *a, const char *s, int64_t *out);
+
 /* Decodes the body into a record of e; NULL with err filled when it is not one. */
 void *decode_record(struct exchange *ex, const struct entity *e, enum decode_mode mode,
                     struct error *err);

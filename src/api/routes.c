@@ -5,11 +5,13 @@
  */
 #include "api/routes.h"
 
+#include "api/bookings.h"
 #include "api/members.h"
 #include "api/resource.h"
 #include "api/session.h"
 #include "api/system.h"
 #include "domain/audit.h"
+#include "domain/bookings.h"
 #include "domain/members.h"
 #include "domain/orgs.h"
 #include "domain/places.h"
@@ -27,6 +29,11 @@
         {"PATCH", "/api/v1/" path "/{id}", res_update, &entity, ROUTE_DB | (flags)},               \
     {                                                                                              \
         "DELETE", "/api/v1/" path "/{id}", res_delete, &entity, ROUTE_DB | (flags)                 \
+    }
+
+#define BOOKING_VERB(verb, fn)                                                                     \
+    {                                                                                              \
+        "POST", "/api/v1/bookings/{id}/" verb, fn, NULL, ROUTE_DB | ROUTE_SIGNED_IN                \
     }
 
 const struct route api_routes[] = {
@@ -65,6 +72,26 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/members/{id}/erase", api_member_erase, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
     {"GET", "/api/v1/members/{id}/data", api_member_data, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
     {"GET", "/api/v1/birthdays", api_birthdays, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+
+    LIST_GET("bookings", booking_entity, ROUTE_SIGNED_IN),
+    {"POST", "/api/v1/bookings", api_booking_create, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"PATCH", "/api/v1/bookings/{id}", res_update, &booking_entity, ROUTE_DB | ROUTE_SIGNED_IN},
+    BOOKING_VERB("approve", api_booking_approve),
+    BOOKING_VERB("reject", api_booking_reject),
+    BOOKING_VERB("cancel", api_booking_cancel),
+    BOOKING_VERB("accept", api_booking_accept),
+    BOOKING_VERB("decline", api_booking_decline),
+    BOOKING_VERB("check-in", api_booking_check_in),
+    {"GET", "/api/v1/bookings/{id}/calendar.ics", api_feed_booking, NULL,
+     ROUTE_DB | ROUTE_SIGNED_IN},
+    COLLECTION("closures", closure_entity, 0),
+    {"GET", "/api/v1/stations/{id}/availability", api_station_availability, NULL, ROUTE_DB},
+    {"GET", "/api/v1/stations/{id}/slots", api_station_slots, NULL, ROUTE_DB},
+    {"GET", "/api/v1/stations/{id}/calendar.ics", api_feed_station, NULL, ROUTE_DB},
+    {"GET", "/api/v1/rooms/{id}/calendar.ics", api_feed_room, NULL, ROUTE_DB},
+    {"GET", "/api/v1/orgs/{id}/calendar.ics", api_feed_org, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"GET", "/api/v1/orgs/{id}/booking-record", api_org_booking_record, NULL,
+     ROUTE_DB | ROUTE_SIGNED_IN},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -12,6 +12,13 @@ void error_init(struct error *e, struct arena *a)
     e->nfields = 0;
     e->arena = a;
     e->retry = false;
+    e->rule = NULL;
+}
+
+int error_rule(struct error *e, const char *rule)
+{
+    e->rule = rule;
+    return -1;
 }
 
 void error_reset(struct error *e)

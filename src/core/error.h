@@ -43,6 +43,7 @@ struct error {
     size_t nfields;
     struct arena *arena; /* where detail strings live */
     bool retry;          /* a conflict between transactions that retrying cures */
+    const char *rule;    /* the rule of the domain that was broken ("overlap"), or NULL */
 };
 
 /* a may be NULL when the details will not be read. */
@@ -62,6 +63,10 @@ int error_field(struct error *e, enum err_kind kind, const char *pointer, const 
     __attribute__((format(printf, 4, 5)));
 int error_param(struct error *e, const char *param, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Names the broken rule (a static string) and returns -1, after error_set() or
+ * error_field(). */
+int error_rule(struct error *e, const char *rule);
 
 /* Stable short name of a kind, e.g. "invalid" (used in problem type URIs). */
 const char *err_kind_name(enum err_kind k);

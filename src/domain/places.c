@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "domain/booking_rules.h"
 #include "domain/hours.h"
 
 #define NAME_MAX_CHARS 100
@@ -73,8 +74,8 @@ const struct entity building_entity = {
 /* ---- stations ---- */
 
 /* A station is governed by its operating organisation, and is its own station. */
-static int station_target(struct db *db, struct arena *a, const void *rec, struct target *t,
-                          struct error *err)
+int station_target(struct db *db, struct arena *a, const void *rec, struct target *t,
+                   struct error *err)
 {
     const struct station *s = rec;
     t->station_id = s->id;
@@ -131,6 +132,11 @@ static const struct field station_fields[] = {
      .max_chars = 30,
      .charset = "0123456789+-() ",
      .offset = offsetof(struct station, contact_phone)},
+    {.name = "booking_rules",
+     .type = FT_JSON,
+     .def_text = BOOKING_RULES_DEFAULT_JSON,
+     .canon = booking_rules_canon,
+     .offset = offsetof(struct station, booking_rules)},
     ENTITY_TRAILER_FIELDS(struct station),
 };
 

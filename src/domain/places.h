@@ -32,6 +32,7 @@ struct station {
     char *services;      /* canonical JSON array of labels */
     char *contact_name;  /* nullable */
     char *contact_phone; /* nullable */
+    char *booking_rules; /* canonical JSON, see domain/booking_rules.h */
     ENTITY_TAIL;
 };
 
@@ -50,5 +51,9 @@ extern const char *const room_kinds[];
 extern const struct entity building_entity;
 extern const struct entity station_entity;
 extern const struct entity room_entity;
+
+/* What governs a station: its operating organisation and the station itself. */
+int station_target(struct db *db, struct arena *a, const void *rec, struct target *t,
+                   struct error *err);
 
 #endif

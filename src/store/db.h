@@ -32,6 +32,10 @@ enum db_step {
 enum db_txn {
     DB_READ,  /* a consistent snapshot for reads */
     DB_WRITE, /* takes the write lock at once (SQLite: BEGIN IMMEDIATE) */
+    /* A write that serialises itself on rows it locks first with a "... FOR UPDATE"
+     * statement (a station, for its calendar): PostgreSQL runs it READ COMMITTED, so that
+     * what it reads after the lock is current; SQLite as DB_WRITE. */
+    DB_WRITE_LOCKING,
 };
 
 struct db_options {

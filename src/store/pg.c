@@ -166,8 +166,14 @@ static void pg_close(struct db *base)
 static int pg_begin(struct db *base, enum db_txn kind, struct error *err)
 {
     struct pg *db = PG(base);
-    const char *sql = kind == DB_WRITE ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                                       : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    static const char *const begin[] = {
+        [DB_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        [DB_WRITE] = "BEGIN ISOLATION LEVEL SERIALIZABLE",
+        /* each statement sees what was committed before it, so what is read after taking
+         * the row lock is current (a serializable snapshot would predate the lock) */
+        [DB_WRITE_LOCKING] = "BEGIN ISOLATION LEVEL READ COMMITTED",
+    };
+    const char *sql = begin[kind];
     if (ensure_connected(db, err) != 0)
         return -1;
     if (simple(db, sql, err) == 0)

@@ -20,7 +20,7 @@
 
 #define STATION_COLS                                                                               \
     "building_id, name, floor, area_m2, org_id, opening_hours, services, contact_name, "           \
-    "contact_phone"
+    "contact_phone, booking_rules"
 #define STATION_SELECT "SELECT id, " STATION_COLS ", version, created_at, updated_at FROM stations"
 
 #define ROOM_COLS   "station_id, name, kind, capacity, bookable"
@@ -39,6 +39,36 @@
     "SELECT id, user_id, role, org_id, station_id, version, created_at, updated_at FROM grants"
 #define AUDIT_SELECT                                                                               \
     "SELECT id, at, user_id, username, entity, entity_id, action, org_id, changes FROM audit"
+
+#define BOOKING_COLS                                                                               \
+    "room_id, org_id, start_at, end_at, title, purpose, attendance, contact_name, contact_phone"
+#define BOOKING_SELECT                                                                             \
+    "SELECT b.id, b.room_id, b.org_id, b.start_at, b.end_at, b.title, b.purpose, b.attendance, "   \
+    "b.contact_name, b.contact_phone, b.status, b.reason, b.series_id, b.flag, b.checked_in_at, "  \
+    "b.offer_expires_at, b.station_id, b.created_by, b.version, b.created_at, b.updated_at "       \
+    "FROM bookings b"
+/* The bookings that hold their slot. */
+#define ACTIVE "b.status IN ('offered', 'pending', 'confirmed')"
+/* Bookings of a room (?r) that meet [?s, ?e): a booking lasts at most a day (a CHECK of
+ * the table), so only those starting in (?s - 1 day, ?e) can: an index range bounded in
+ * time however long the room's history. */
+#define MEETS(r, s, e)                                                                             \
+    "b.room_id = ?" #r " AND b.start_at > CAST(?" #s " AS BIGINT) - 86400 AND b.start_at < ?" #e   \
+    " AND b.end_at > ?" #s
+/* Bookings are listed to station managers of their station, and to those whose grants
+ * reach the booking organisation. */
+#define BOOKING_IN_SCOPE(n)                                                                        \
+    "(" IN_SCOPE(n, "b.org_id") " OR EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ?" #n        \
+                                " AND g.station_id = b.station_id))"
+#define FEED_SELECT                                                                                \
+    "SELECT b.id, b.start_at, b.end_at, b.title, b.status, b.version, b.updated_at, o.name, "      \
+    "r.name, s.name FROM bookings b JOIN orgs o ON o.id = b.org_id JOIN rooms r ON "               \
+    "r.id = b.room_id JOIN stations s ON s.id = b.station_id WHERE "
+#define FEED_WINDOW                                                                                \
+    " AND b.start_at >= ?2 AND b.start_at < ?3 AND b.status IN ('pending', 'confirmed') "          \
+    "ORDER BY b.start_at LIMIT 5000"
+#define CLOSURE_COLS   "station_id, room_id, start_at, end_at, reason, effect"
+#define CLOSURE_SELECT "SELECT id, " CLOSURE_COLS ", version, created_at, updated_at FROM closures"
 
 /* Scoped lists take the caller's user id as their last filter (NULL for an admin): a row
  * is listed when one of the caller's organisation-bound grants holds its organisation in
@@ -105,15 +135,17 @@ static const char *const sql[Q__MAX] = {
     " WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR building_id = ?2) "
     "AND (CAST(?3 AS DOUBLE PRECISION) IS NULL OR area_m2 >= ?3) AND " NAME_MATCHES(
         4) " ORDER BY id LIMIT ?5",
-    [Q_STATION_INSERT] = "INSERT INTO stations (" STATION_COLS ", version, created_at, "
-                         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?10) "
-                         "RETURNING id",
+    [Q_STATION_INSERT] =
+        "INSERT INTO stations (" STATION_COLS ", version, created_at, "
+        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11) "
+        "RETURNING id",
     [Q_STATION_UPDATE] = "UPDATE stations SET building_id = ?1, name = ?2, floor = ?3, "
                          "area_m2 = ?4, org_id = ?5, opening_hours = ?6, services = ?7, "
-                         "contact_name = ?8, contact_phone = ?9, version = version + 1, "
-                         "updated_at = ?10 WHERE id = ?11 AND version = ?12",
+                         "contact_name = ?8, contact_phone = ?9, booking_rules = ?10, "
+                         "version = version + 1, updated_at = ?11 WHERE id = ?12 AND version = ?13",
     [Q_STATION_DELETE] = "DELETE FROM stations WHERE id = ?1",
-    [Q_STATION_DEPENDANTS] = "SELECT count(*) FROM rooms WHERE station_id = ?1",
+    [Q_STATION_DEPENDANTS] = "SELECT (SELECT count(*) FROM rooms WHERE station_id = ?1) + "
+                             "(SELECT count(*) FROM closures WHERE station_id = ?1)",
 
     [Q_ROOM_GET] = ROOM_SELECT " WHERE id = ?1",
     [Q_ROOM_LIST] =
@@ -127,8 +159,90 @@ static const char *const sql[Q__MAX] = {
                       "bookable = ?5, version = version + 1, updated_at = ?6 "
                       "WHERE id = ?7 AND version = ?8",
     [Q_ROOM_DELETE] = "DELETE FROM rooms WHERE id = ?1",
-    /* Rooms have no dependants until bookings exist; the statement keeps the shape. */
-    [Q_ROOM_DEPENDANTS] = "SELECT 0 WHERE CAST(?1 AS BIGINT) IS NOT NULL",
+    [Q_ROOM_DEPENDANTS] = "SELECT (SELECT count(*) FROM bookings WHERE room_id = ?1) + "
+                          "(SELECT count(*) FROM closures WHERE room_id = ?1)",
+
+    [Q_BOOKING_GET] = BOOKING_SELECT " WHERE b.id = ?1",
+    [Q_BOOKING_LIST] =
+        BOOKING_SELECT " WHERE b.id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR b.room_id = ?2) "
+                       "AND (CAST(?3 AS BIGINT) IS NULL OR b.station_id = ?3) "
+                       "AND (CAST(?4 AS BIGINT) IS NULL OR b.org_id = ?4) "
+                       "AND (CAST(?5 AS TEXT) IS NULL OR b.status = ?5) "
+                       "AND (CAST(?6 AS BIGINT) IS NULL OR b.end_at > ?6) "
+                       "AND (CAST(?7 AS BIGINT) IS NULL OR b.start_at < ?7) "
+                       "AND (CAST(?8 AS BIGINT) IS NULL OR b.series_id = ?8) AND " BOOKING_IN_SCOPE(
+                           9) " AND "
+                              "CAST(?10 AS TEXT) IS NULL ORDER BY b.id LIMIT ?11",
+    [Q_BOOKING_INSERT] = "INSERT INTO bookings (" BOOKING_COLS ", status, series_id, flag, "
+                         "offer_expires_at, station_id, created_by, version, created_at, "
+                         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                         "?13, ?14, ?15, 1, ?16, ?16) RETURNING id",
+    [Q_BOOKING_UPDATE] = "UPDATE bookings SET room_id = ?1, org_id = ?2, start_at = ?3, "
+                         "end_at = ?4, title = ?5, purpose = ?6, attendance = ?7, "
+                         "contact_name = ?8, contact_phone = ?9, version = version + 1, "
+                         "updated_at = ?10 WHERE id = ?11 AND version = ?12",
+    [Q_BOOKING_SET_STATUS] = "UPDATE bookings SET status = ?1, reason = ?2, "
+                             "offer_expires_at = ?3, version = version + 1, updated_at = ?4 "
+                             "WHERE id = ?5 AND version = ?6",
+    [Q_BOOKING_CHECK_IN] = "UPDATE bookings SET checked_in_at = ?1, version = version + 1, "
+                           "updated_at = ?1 WHERE id = ?2 AND version = ?3",
+    [Q_BOOKING_CONFLICT] = "SELECT b.id FROM bookings b WHERE " MEETS(
+        1, 2, 3) " AND " ACTIVE " AND b.id <> ?4 ORDER BY b.start_at LIMIT 1",
+    [Q_BOOKING_BUSY] = "SELECT b.start_at, b.end_at FROM bookings b WHERE " MEETS(
+        1, 2, 3) " AND " ACTIVE " ORDER BY b.start_at",
+    [Q_BOOKING_WAITING] = BOOKING_SELECT " WHERE " MEETS(1, 2, 3) " AND b.status = 'waiting' "
+                                                                  "ORDER BY b.id",
+    /* an organisation's active bookings at a station that start in (?3 - 1 day, ?4) */
+    [Q_BOOKING_HELD] = "SELECT b.start_at, b.end_at FROM bookings b WHERE b.org_id = ?1 "
+                       "AND b.station_id = ?2 AND b.start_at > CAST(?3 AS BIGINT) - 86400 "
+                       "AND b.start_at < ?4 AND " ACTIVE " AND b.id <> ?5",
+    [Q_BOOKING_OPEN] = "SELECT count(*) FROM bookings b WHERE b.org_id = ?1 AND b.station_id = ?2 "
+                       "AND b.start_at > CAST(?3 AS BIGINT) - 86400 AND b.end_at > ?3 AND " ACTIVE
+                       " AND b.id <> ?4",
+    [Q_BOOKING_SERIES_REST] = "SELECT b.id FROM bookings b WHERE b.series_id = ?1 "
+                              "AND b.start_at >= ?2 AND b.status IN ('waiting', 'offered', "
+                              "'pending', 'confirmed') ORDER BY b.start_at",
+    [Q_BOOKING_SERIES_INSERT] =
+        "INSERT INTO booking_series (rrule, created_at) VALUES (?1, ?2) RETURNING id",
+    [Q_BOOKING_DUE_OFFERS] = "SELECT b.id FROM bookings b WHERE b.status = 'offered' "
+                             "AND b.offer_expires_at <= ?1 ORDER BY b.offer_expires_at LIMIT 500",
+    [Q_BOOKING_LAPSED_WAITS] = "SELECT b.id FROM bookings b WHERE b.status = 'waiting' "
+                               "AND b.start_at <= ?1 ORDER BY b.start_at LIMIT 500",
+    [Q_BOOKING_DUE_RELEASE] =
+        "SELECT b.id, b.start_at, s.booking_rules FROM bookings b JOIN stations s "
+        "ON s.id = b.station_id WHERE b.status = 'confirmed' AND b.checked_in_at IS NULL "
+        "AND b.start_at <= ?1 AND b.start_at > CAST(?1 AS BIGINT) - 604800 "
+        "ORDER BY b.start_at LIMIT 500",
+    [Q_BOOKING_RECORD] =
+        "SELECT count(*), COALESCE(sum(CASE WHEN status = 'released' THEN 1 ELSE 0 END), 0), "
+        "COALESCE(sum(CASE WHEN checked_in_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
+        "COALESCE(sum(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), 0) FROM bookings "
+        "WHERE org_id = ?1 AND start_at >= ?2 AND start_at < ?3",
+    [Q_BOOKING_FEED_ROOM] = FEED_SELECT "b.room_id = ?1" FEED_WINDOW,
+    [Q_BOOKING_FEED_STATION] = FEED_SELECT "b.station_id = ?1" FEED_WINDOW,
+    [Q_BOOKING_FEED_ORG] = FEED_SELECT "b.org_id = ?1" FEED_WINDOW,
+    [Q_BOOKING_FEED_ONE] = FEED_SELECT "b.id = ?1 AND CAST(?2 AS BIGINT) IS NOT NULL "
+                                       "AND CAST(?3 AS BIGINT) IS NOT NULL",
+    [Q_STATION_LOCK] = "SELECT id FROM stations WHERE id = ?1 FOR UPDATE",
+
+    [Q_CLOSURE_GET] = CLOSURE_SELECT " WHERE id = ?1",
+    [Q_CLOSURE_LIST] =
+        CLOSURE_SELECT " WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR "
+                       "station_id = ?2) AND (CAST(?3 AS BIGINT) IS NULL OR "
+                       "room_id = ?3) AND (CAST(?4 AS BIGINT) IS NULL OR "
+                       "end_at > ?4) AND (CAST(?5 AS BIGINT) IS NULL OR "
+                       "start_at < ?5) AND CAST(?6 AS TEXT) IS NULL ORDER BY id LIMIT ?7",
+    [Q_CLOSURE_INSERT] = "INSERT INTO closures (" CLOSURE_COLS ", version, created_at, "
+                         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7) RETURNING id",
+    [Q_CLOSURE_UPDATE] = "UPDATE closures SET station_id = ?1, room_id = ?2, start_at = ?3, "
+                         "end_at = ?4, reason = ?5, effect = ?6, version = version + 1, "
+                         "updated_at = ?7 WHERE id = ?8 AND version = ?9",
+    [Q_CLOSURE_DELETE] = "DELETE FROM closures WHERE id = ?1",
+    [Q_CLOSURE_DEPENDANTS] = "SELECT 0 WHERE CAST(?1 AS BIGINT) IS NOT NULL",
+    /* closures are few (holidays, maintenance): a station's are read whole */
+    [Q_CLOSURE_MEETING] = "SELECT id, reason, effect, start_at, end_at FROM closures "
+                          "WHERE station_id = ?1 AND (room_id IS NULL OR room_id = ?2) "
+                          "AND start_at < ?4 AND end_at > ?3 ORDER BY start_at",
 
     [Q_ORG_GET] = ORG_SELECT " WHERE id = ?1",
     [Q_ORG_LIST] =

@@ -143,7 +143,12 @@ static void lite_close(struct db *base)
 
 static int prepare(struct lite *db, const char *sql, sqlite3_stmt **out, struct error *err)
 {
-    int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+    /* Row locks are PostgreSQL's: here BEGIN IMMEDIATE already holds the one write lock
+     * there is, so a statement's " FOR UPDATE" is dropped. */
+    static const char lock[] = " FOR UPDATE";
+    size_t n = strlen(sql), k = sizeof(lock) - 1;
+    int len = n > k && strcmp(sql + n - k, lock) == 0 ? (int)(n - k) : -1;
+    int rc = sqlite3_prepare_v3(db->h, sql, len, SQLITE_PREPARE_PERSISTENT, out, NULL);
     if (rc != SQLITE_OK)
         return fail(db, rc, err, "cannot prepare statement");
     return 0;
@@ -163,7 +168,7 @@ static int run_txn(struct lite *db, int which, struct error *err)
 
 static int lite_begin(struct db *db, enum db_txn kind, struct error *err)
 {
-    return run_txn(LITE(db), kind == DB_WRITE ? TXN_BEGIN_WRITE : TXN_BEGIN_READ, err);
+    return run_txn(LITE(db), kind == DB_READ ? TXN_BEGIN_READ : TXN_BEGIN_WRITE, err);
 }
 
 static int lite_commit(struct db *db, struct error *err)

@@ -14,6 +14,7 @@ static const struct {
     {"store", test_store},   {"redact", test_redact},
     {"access", test_access}, {"membership", test_membership},
     {"text", test_text},     {"import values", test_import_values},
+    {"ical", test_ical},     {"recurrence", test_recurrence},
 };
 
 int main(void)

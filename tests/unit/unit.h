@@ -46,5 +46,7 @@ void test_access(void);
 void test_membership(void);
 void test_text(void);
 void test_import_values(void);
+void test_recurrence(void);
+void test_ical(void);
 
 #endif
