@@ -36,6 +36,7 @@ int cli_parse_db_only(int argc, char **argv, const struct command *cmd, const ch
 
 int cmd_init(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_bookings(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_routes(int argc, char **argv);

@@ -1,9 +1,11 @@
-/* Commands that create and fill a database: init and demo. */
+/* Database commands: init, demo, and the bookings sweep. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "core/arena.h"
+#include "domain/bookings.h"
 #include "domain/demo.h"
 #include "store/db.h"
 
@@ -60,6 +62,35 @@ int cmd_demo(int argc, char **argv)
                "louyu: demo users (password '%s'): admin, xita and fuli (committee admins),\n"
                "       xita_station (station manager), zhongke (branch secretary), member\n",
                path, getenv("LOUYU_DEMO_PASSWORD") ? "from $LOUYU_DEMO_PASSWORD" : password);
+    db_close(db);
+    arena_free(a);
+    return rc;
+}
+
+/* louyu bookings sweep: what the server does every minute, at once. */
+int cmd_bookings(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "sweep") != 0) {
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+            fputs(cli_command("bookings")->usage, stdout);
+            return 0;
+        }
+        return cli_usage_error("bookings", "the only subcommand is 'sweep'");
+    }
+    const char *path;
+    int rc = cli_parse_db_only(argc - 1, argv + 1, cli_command("bookings"), &path);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    struct arena *a = arena_new(65536);
+    struct error err;
+    error_init(&err, a);
+    size_t released, expired;
+    struct db *db = open_migrated(path, &err);
+    if (db == NULL || bookings_sweep(db, a, &released, &expired, &err) != 0)
+        rc = cli_fail(&err);
+    else
+        printf("louyu: released %zu no-shows; %zu waiting-list offers or waits lapsed\n", released,
+               expired);
     db_close(db);
     arena_free(a);
     return rc;

@@ -19,6 +19,8 @@
 #include "core/arena.h"
 #include "http/server.h"
 #include "store/db.h"
+#include "cli/sweeper.h"
+#include "core/timefmt.h"
 #include "store/pool.h"
 
 #define MAX_BODY          (1u << 20)
@@ -29,6 +31,7 @@ struct serve_opts {
     const char *listen;
     const char *access_log;
     const char *synchronous;
+    unsigned sweep_every; /* seconds between sweeps of the calendars */
     struct server_config cfg;
 };
 
@@ -78,6 +81,7 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
         {"access-log", required_argument, NULL, 'a'},
         {"synchronous", required_argument, NULL, 's'},
         {"trust-proxy", no_argument, NULL, 'x'},
+        {"sweep-every", required_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
@@ -114,6 +118,9 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
             break;
         case 'o':
             bad = parse_uint(optarg, 1, 86400, &o->cfg.timeout_s);
+            break;
+        case 'w':
+            bad = parse_uint(optarg, 1, 3600, &o->sweep_every);
             break;
         case 'h':
             fputs(cli_command(cmd)->usage, stdout);
@@ -188,6 +195,10 @@ static int run(struct serve_opts *o, struct error *err)
         db_pool_free(pool);
         return cli_fail(err);
     }
+    if (time_clock_offset() != 0)
+        fprintf(stderr, "louyu: the clock is moved by %lld seconds (LOUYU_CLOCK_OFFSET)\n",
+                (long long)time_clock_offset());
+    struct sweeper *sweeper = sweeper_start(pool, o->sweep_every);
     bool v6 = strchr(o->cfg.host, ':') != NULL;
     char url[96];
     snprintf(url, sizeof(url), "http://%s%s%s:%u", v6 ? "[" : "", o->cfg.host, v6 ? "]" : "",
@@ -203,6 +214,7 @@ static int run(struct serve_opts *o, struct error *err)
     fprintf(stderr, "louyu: %s received, finishing requests in flight\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     server_stop(srv, SHUTDOWN_GRACE_MS);
+    sweeper_stop(sweeper);
     db_pool_free(pool);
     if (o->cfg.access_log_fd > STDERR_FILENO)
         close(o->cfg.access_log_fd);
@@ -217,6 +229,7 @@ int cmd_serve(int argc, char **argv)
         .listen = "127.0.0.1:8080",
         .access_log = "-",
         .synchronous = "FULL",
+        .sweep_every = 60,
         .cfg = {.max_connections = 1024, .max_per_ip = 256, .timeout_s = 30, .max_body = MAX_BODY},
     };
     char host[64];

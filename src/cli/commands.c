@@ -37,8 +37,18 @@ const struct command cli_commands[] = {
      "                         loss) or NORMAL (survives a crash of louyu)\n"
      "  --trust-proxy          behind a reverse proxy: take the client address from\n"
      "                         X-Forwarded-For and HTTPS from X-Forwarded-Proto (then\n"
-     "                         the session cookie is Secure and __Host- prefixed)\n",
+     "                         the session cookie is Secure and __Host- prefixed)\n"
+     "  --sweep-every SECONDS  how often no-shows are released and lapsed waiting-list\n"
+     "                         offers passed on (default 60)\n\n"
+     "LOUYU_CLOCK_OFFSET=SECONDS moves the clock, for tests and drills only.\n",
      cmd_serve},
+    {"bookings", "release no-shows and pass on lapsed waiting-list offers now",
+     "usage: louyu bookings sweep --db PATH\n\n"
+     "Does at once what a running server does every minute: releases confirmed\n"
+     "bookings not checked in within their station's grace period (no-shows), lets\n"
+     "waiting-list offers that were not taken up lapse, and offers each freed slot\n"
+     "to the next organisation waiting for it.\n\n" DB_HELP,
+     cmd_bookings},
     {"user", "manage who may sign in, and their roles",
      "usage: louyu user add NAME [--role ROLE [--org ID | --station ID]] [--name TEXT] --db PATH\n"
      "       louyu user passwd NAME --db PATH\n"

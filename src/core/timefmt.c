@@ -2,6 +2,9 @@
  * "chrono-Compatible Low-Level Date Algorithms". */
 #include "core/timefmt.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+
 #include <stdio.h>
 #include <time.h>
 
@@ -153,9 +156,30 @@ size_t rfc3339_format(int64_t t, int offset_min, char out[RFC3339_MAX])
     return n < 0 ? 0 : (size_t)n;
 }
 
+static int64_t clock_offset;
+static pthread_once_t clock_once = PTHREAD_ONCE_INIT;
+
+/* LOUYU_CLOCK_OFFSET (seconds, may be negative) moves the whole program's clock: tests and
+ * drills use it to see what happens tomorrow (a no-show released, an offer lapsed) today.
+ * The server names it at start when it is set. */
+static void read_clock_offset(void)
+{
+    const char *s = getenv("LOUYU_CLOCK_OFFSET");
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (s && *s && *end == '\0' && v > -3153600000LL && v < 3153600000LL)
+        clock_offset = v;
+}
+
+int64_t time_clock_offset(void)
+{
+    pthread_once(&clock_once, read_clock_offset);
+    return clock_offset;
+}
+
 int64_t time_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec;
+    return (int64_t)ts.tv_sec + time_clock_offset();
 }

@@ -28,7 +28,11 @@ void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 /* Parses "YYYY-MM-DD" into days since the epoch. */
 bool date_parse(const char *s, size_t n, int64_t *days);
 
-/* The current instant, in seconds. */
+/* The current instant, in seconds, moved by LOUYU_CLOCK_OFFSET seconds when that is set
+ * (for tests and drills only). */
 int64_t time_now(void);
+
+/* The offset LOUYU_CLOCK_OFFSET sets, 0 when it is not set. */
+int64_t time_clock_offset(void);
 
 #endif
