@@ -134,7 +134,8 @@ static const struct step org_steps[] = {
                                     "{\"name\":\"富力盈凯党群服务站\",\"area_m2\":1000,"
                                     "\"opening_hours\":" WEEKDAYS_AND_EVENINGS ","
                                     "\"services\":[\"读书角\",\"文化墙\",\"免费借用场地\","
-                                    "\"政务自助服务\"],\"contact_name\":\"富力物业党委\"}",
+                                    "\"政务自助服务\"],\"contact_name\":\"富力物业党委\","
+                                    "\"booking_rules\":{\"approval\":\"outsiders\"}}",
                                     "building_id", B(3), "org_id", RF_COMMITTEE},
     [YINGKAI_ROOMS - DISTRICT] = {&room_entity, ROOM("读书角", "reading_corner", 20), "station_id",
                                   YINGKAI_STATION},
@@ -329,7 +330,16 @@ int demo_load(struct db *db, struct arena *a, const char *password, struct error
     for (size_t i = 0; i < COUNT(org_steps); i++)
         if ((ids[DISTRICT + i] = add(db, a, &org_steps[i], ids, err)) < 0)
             return -1;
-    if (add_members(db, a, ids, err) != 0)
+    struct demo_calendar_ids cal = {
+        .west_rooms = {ids[WEST_ROOMS], ids[WEST_ROOMS + 1], ids[WEST_ROOMS + 2]},
+        .yingkai_rooms = {ids[YINGKAI_ROOMS], ids[YINGKAI_ROOMS + 1], ids[YINGKAI_ROOMS + 2]},
+        .committee = ids[WEST_COMMITTEE],
+        .zhongke = ids[ZHONGKE],
+        .partner = ids[PARTNER],
+        .tenant = ids[RF_BRANCHES + 1],
+    };
+    if (add_members(db, a, ids, err) != 0 || add_users(db, a, ids, password, err) != 0)
         return -1;
-    return add_users(db, a, ids, password, err);
+    (void)cal; /* DEMO-CALENDAR: enabled once the booking tests know of it */
+    return 0;
 }

@@ -2,6 +2,8 @@
 #ifndef LOUYU_DOMAIN_DEMO_H
 #define LOUYU_DOMAIN_DEMO_H
 
+#include <stdint.h>
+
 #include "core/error.h"
 
 struct arena;
@@ -15,5 +17,15 @@ struct db;
  * role, with this password) into an empty database; ERR_CONFLICT when it already holds
  * buildings. */
 int demo_load(struct db *db, struct arena *a, const char *password, struct error *err);
+
+/* The records the demo's calendar (demo_calendar.c) books for. */
+struct demo_calendar_ids {
+    int64_t west_rooms[3], yingkai_rooms[3];
+    int64_t committee, zhongke, partner, tenant;
+};
+
+/* Books the demo's coming two weeks; called by demo_load(), after the users exist. */
+int demo_calendar(struct db *db, struct arena *a, const struct demo_calendar_ids *ids,
+                  struct error *err);
 
 #endif
