@@ -220,14 +220,25 @@ static int64_t held_in(const struct held *others, size_t n, int64_t start, int64
     return sum;
 }
 
-/* The sum over a window only changes where the window's edges meet a booking's edge, so
- * the worst window starts at a booking's start or ends at a booking's end. */
+/* The sum over a window is piecewise linear in where the window starts, so its maximum is
+ * where a window edge meets a booking's edge (a window starting at a booking's start, or
+ * ending at a booking's end) or at the ends of the range of windows that touch the new
+ * booking: starting just after start - 30 days, or just before end. */
 int64_t rule_worst_month(const struct held *others, size_t n, int64_t start, int64_t end)
 {
     int64_t worst = 0;
-    for (size_t i = 0; i <= n; i++) {
-        int64_t s = i < n ? others[i].start : start, e = i < n ? others[i].end : end;
-        int64_t candidates[2] = {s, e - QUOTA_WINDOW_SECONDS};
+    for (size_t i = 0; i <= n + 1; i++) {
+        int64_t candidates[2];
+        if (i < n) {
+            candidates[0] = others[i].start;
+            candidates[1] = others[i].end - QUOTA_WINDOW_SECONDS;
+        } else if (i == n) {
+            candidates[0] = start;
+            candidates[1] = end - QUOTA_WINDOW_SECONDS;
+        } else {
+            candidates[0] = start - QUOTA_WINDOW_SECONDS + 1;
+            candidates[1] = end - 1;
+        }
         for (int k = 0; k < 2; k++) {
             int64_t w = candidates[k];
             /* only windows that touch the new booking matter */

@@ -125,21 +125,36 @@ int hours_canon(struct arena *a, const json_t *v, char **out, const char **why)
     return 0;
 }
 
+/* The end of the opening span that holds instant t, or -1 when the station is closed at t. */
+static int64_t open_until(const struct week_hours *h, int64_t t)
+{
+    int64_t local = t + TIME_LOCAL_OFFSET_MIN * 60;
+    int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    int64_t midnight = days * 86400 - TIME_LOCAL_OFFSET_MIN * 60;
+    int day = (int)(((days % 7) + 7 + 3) % 7) + 1; /* 1970-01-01 was a Thursday */
+    int64_t minute = (t - midnight) / 60;
+    for (int i = 0; i < h->n; i++) {
+        const struct span *s = &h->spans[i];
+        if (s->day == day && s->open_min <= minute && minute < s->close_min)
+            return midnight + (int64_t)s->close_min * 60;
+    }
+    return -1;
+}
+
+/* Spans that meet (an evening open until 24:00 and the next day's from 00:00) are one
+ * opening, so a booking may run across midnight when the station is open across it. */
 bool hours_cover(const struct week_hours *h, int64_t start, int64_t end)
 {
     if (end <= start)
         return false;
-    int64_t local = start + TIME_LOCAL_OFFSET_MIN * 60;
-    int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-    int64_t midnight = days * 86400 - TIME_LOCAL_OFFSET_MIN * 60;
-    int day = (int)(((days % 7) + 7 + 3) % 7) + 1; /* 1970-01-01 was a Thursday */
-    int64_t from = (start - midnight) / 60, to = (end - midnight + 59) / 60;
-    for (int i = 0; i < h->n; i++) {
-        const struct span *s = &h->spans[i];
-        if (s->day == day && s->open_min <= from && to <= s->close_min)
-            return true;
+    int64_t t = start;
+    for (int i = 0; i <= HOURS_MAX_SPANS && t < end; i++) {
+        int64_t until = open_until(h, t);
+        if (until <= t)
+            return false;
+        t = until;
     }
-    return false;
+    return t >= end;
 }
 
 static const char *check_service(struct arena *a, const json_t *item, size_t i)

@@ -32,7 +32,8 @@ int hours_parse(struct arena *a, const json_t *v, struct week_hours *out, const 
 /* Field-table hook: checks v and stores its canonical JSON text in *out. */
 int hours_canon(struct arena *a, const json_t *v, char **out, const char **why);
 
-/* True when the local-time interval [start, end) (epoch seconds) lies inside one span. */
+/* True when the station is open for the whole of [start, end) (epoch seconds): inside one
+ * span, or spans that meet (open across midnight). */
 bool hours_cover(const struct week_hours *h, int64_t start, int64_t end);
 
 /* Field-table hook for a station's services: a list of distinct short labels. */

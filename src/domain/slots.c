@@ -1,6 +1,7 @@
 /* Free time of a room, from opening hours, bookings and closures. */
 #include "domain/slots.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "core/timefmt.h"
@@ -17,6 +18,7 @@ size_t slots_open(const struct week_hours *h, int64_t from, int64_t to, struct i
                   size_t cap)
 {
     size_t n = 0;
+    int64_t last_end = INT64_MIN; /* of the n-th interval, written or not */
     if (to <= from)
         return 0;
     int64_t first = floor_div(from + LOCAL_OFFSET, 86400),
@@ -35,13 +37,15 @@ size_t slots_open(const struct week_hours *h, int64_t from, int64_t to, struct i
                 b = to;
             if (b <= a)
                 continue;
-            if (n > 0 && n <= cap && out[n - 1].end == a) {
-                out[n - 1].end = b; /* open across midnight */
-                continue;
+            if (n > 0 && last_end == a) { /* open across midnight: one opening */
+                if (n <= cap)
+                    out[n - 1].end = b;
+            } else {
+                if (n < cap)
+                    out[n] = (struct interval){a, b};
+                n++;
             }
-            if (n < cap)
-                out[n] = (struct interval){a, b};
-            n++;
+            last_end = b;
         }
     }
     return n;

@@ -15,6 +15,7 @@ static const struct {
     {"access", test_access}, {"membership", test_membership},
     {"text", test_text},     {"import values", test_import_values},
     {"ical", test_ical},     {"recurrence", test_recurrence},
+    {"slots", test_slots},   {"booking rules", test_booking_rules},
 };
 
 int main(void)

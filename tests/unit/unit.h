@@ -48,5 +48,7 @@ void test_text(void);
 void test_import_values(void);
 void test_recurrence(void);
 void test_ical(void);
+void test_booking_rules(void);
+void test_slots(void);
 
 #endif
