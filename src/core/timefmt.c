@@ -118,12 +118,14 @@ bool rfc3339_parse(const char *s, size_t n, int64_t *out, int *offset_min)
     /* 60 is a leap second: accepted and folded into the next minute's first second. */
     if (h > 23 || mi > 59 || sec > 60)
         return false;
+    /* louyu keeps whole seconds: a fraction is taken only when it is zero (".000", as
+     * JavaScript writes), so that no time is stored other than as it was sent. */
     if (p < end && *p == '.') {
         p++;
         const char *first = p;
-        while (p < end && *p >= '0' && *p <= '9')
+        while (p < end && *p == '0')
             p++;
-        if (p == first)
+        if (p == first || (p < end && *p >= '1' && *p <= '9'))
             return false;
     }
     if (!parse_offset(&p, end, &off) || p != end)

@@ -199,6 +199,10 @@ static int answer_txn(struct db *db, void *ctx, struct error *err)
         return -1;
     if (strcmp(ch->b->status, "offered") != 0)
         return wrong_status(ch->b, "offered", err);
+    if (ch->b->offer_expires_at <= ch->now) { /* the sweep has not come round to it yet */
+        error_set(err, ERR_CONFLICT, "the offer lapsed; the slot goes to the next in line");
+        return error_rule(err, "offer_lapsed");
+    }
     if (!ch->yes)
         return move(db, ch, ch->b, "declined", NULL, "decline", err);
     struct standing s;

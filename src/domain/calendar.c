@@ -71,12 +71,21 @@ bool calendar_managed_by(struct db *db, struct arena *a, const struct calendar *
     return caller_covers(c, ROLE_BIT(ROLE_STATION_MANAGER) | ROLE_BIT(ROLE_COMMITTEE_ADMIN), &t);
 }
 
+/* The booking organisation's people and the station's (its manager, and the committee
+ * that runs it) both govern a booking: one side books, the other keeps the calendar. */
 int booking_target(struct db *db, struct arena *a, const void *rec, struct target *t,
                    struct error *err)
 {
     const struct booking *b = rec;
     t->station_id = b->station_id;
-    return target_add_org(db, a, b->org_id, t, err);
+    if (target_add_org(db, a, b->org_id, t, err) != 0)
+        return -1;
+    struct station *s = entity_get(db, a, &station_entity, b->station_id, err);
+    if (s == NULL)
+        return err->kind == ERR_NOT_FOUND ? (error_reset(err), 0) : -1;
+    if (fields_is_null(station_entity.table, s, "org_id"))
+        return 0;
+    return target_add_org(db, a, s->org_id, t, err);
 }
 
 int64_t calendar_conflict(struct db *db, int64_t room_id, int64_t start, int64_t end,

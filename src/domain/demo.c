@@ -331,6 +331,7 @@ int demo_load(struct db *db, struct arena *a, const char *password, struct error
         if ((ids[DISTRICT + i] = add(db, a, &org_steps[i], ids, err)) < 0)
             return -1;
     struct demo_calendar_ids cal = {
+        .west_station = ids[WEST_STATION],
         .west_rooms = {ids[WEST_ROOMS], ids[WEST_ROOMS + 1], ids[WEST_ROOMS + 2]},
         .yingkai_rooms = {ids[YINGKAI_ROOMS], ids[YINGKAI_ROOMS + 1], ids[YINGKAI_ROOMS + 2]},
         .committee = ids[WEST_COMMITTEE],
@@ -340,6 +341,5 @@ int demo_load(struct db *db, struct arena *a, const char *password, struct error
     };
     if (add_members(db, a, ids, err) != 0 || add_users(db, a, ids, password, err) != 0)
         return -1;
-    (void)cal; /* DEMO-CALENDAR: enabled once the booking tests know of it */
-    return 0;
+    return demo_calendar(db, a, &cal, err);
 }

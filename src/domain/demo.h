@@ -20,7 +20,7 @@ int demo_load(struct db *db, struct arena *a, const char *password, struct error
 
 /* The records the demo's calendar (demo_calendar.c) books for. */
 struct demo_calendar_ids {
-    int64_t west_rooms[3], yingkai_rooms[3];
+    int64_t west_station, west_rooms[3], yingkai_rooms[3];
     int64_t committee, zhongke, partner, tenant;
 };
 

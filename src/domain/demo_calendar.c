@@ -66,16 +66,36 @@ static struct caller *as_user(struct db *db, struct arena *a, const char *userna
     return user_load_grants(db, a, u->id, c, err) == 0 ? c : NULL;
 }
 
+/* New Year's Day: the West Tower station is closed. */
+static int new_year(struct db *db, struct arena *a, int64_t station, struct error *err)
+{
+    int y;
+    unsigned m, d;
+    civil_from_days((time_now() + TIME_LOCAL_OFFSET_MIN * 60) / 86400, &y, &m, &d);
+    const char *text = arena_printf(a,
+                                    "{\"station_id\":%lld,\"start\":\"%d-01-01T00:00:00+08:00\","
+                                    "\"end\":\"%d-01-02T00:00:00+08:00\",\"reason\":\"元旦假期\"}",
+                                    (long long)station, y + 1, y + 1);
+    json_t *v = json_loads(text, 0, NULL);
+    struct closure *c = arena_alloc(a, sizeof(*c));
+    int rc = v ? fields_decode(a, v, closure_entity.table, c, DECODE_CREATE, err) : -1;
+    json_decref(v);
+    if (rc != 0)
+        return err->kind ? -1 : error_set(err, ERR_INTERNAL, "demo closure: bad JSON");
+    return entity_create(db, a, &entity_cli_caller, &closure_entity, c, err) ? 0 : -1;
+}
+
 int demo_calendar(struct db *db, struct arena *a, const struct demo_calendar_ids *ids,
                   struct error *err)
 {
+
     int weekday;
     for (int d = 1; d <= 14; d++) {
         int64_t day = local_day(d, &weekday);
         if (weekday > 5)
             continue;
-        if (book(db, a, ids->west_rooms[0], ids->zhongke, day + 10 * 3600, 90, "支部理论学习", 25,
-                 NULL, false, err) != 0 ||
+        if ((weekday == 1 && book(db, a, ids->west_rooms[0], ids->zhongke, day + 10 * 3600, 90,
+                                  "支部理论学习", 25, NULL, false, err) != 0) ||
             (weekday == 2 && book(db, a, ids->west_rooms[2], ids->partner, day + 19 * 3600, 120,
                                   "共建联合主题党日", 28, NULL, false, err) != 0) ||
             (weekday == 4 && book(db, a, ids->west_rooms[0], ids->tenant, day + 19 * 3600, 150,
@@ -105,7 +125,10 @@ int demo_calendar(struct db *db, struct arena *a, const struct demo_calendar_ids
             day = t;
     }
     struct caller *zhongke = as_user(db, a, "zhongke", err);
-    return zhongke ? book_as(db, a, zhongke, ids->yingkai_rooms[1], ids->zhongke, day + 14 * 3600,
-                             120, "跨楼宇支部交流会", 30, NULL, false, err)
-                   : -1;
+    if (zhongke == NULL ||
+        book_as(db, a, zhongke, ids->yingkai_rooms[1], ids->zhongke, day + 14 * 3600, 120,
+                "跨楼宇支部交流会", 30, NULL, false, err) != 0)
+        return -1;
+    /* Last, so that it refuses nothing of the above when New Year's Day is near. */
+    return new_year(db, a, ids->west_station, err);
 }

@@ -55,11 +55,15 @@
 #define MEETS(r, s, e)                                                                             \
     "b.room_id = ?" #r " AND b.start_at > CAST(?" #s " AS BIGINT) - 86400 AND b.start_at < ?" #e   \
     " AND b.end_at > ?" #s
-/* Bookings are listed to station managers of their station, and to those whose grants
- * reach the booking organisation. */
+/* Bookings are listed to those whose grants reach the booking organisation, to the
+ * managers of their station, and to the committees above the station's organisation. */
 #define BOOKING_IN_SCOPE(n)                                                                        \
-    "(" IN_SCOPE(n, "b.org_id") " OR EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ?" #n        \
-                                " AND g.station_id = b.station_id))"
+    "(" IN_SCOPE(                                                                                  \
+        n, "b.org_id") " OR EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ?" #n                 \
+                       " AND g.station_id = b.station_id) OR EXISTS (SELECT 1 FROM stations s "    \
+                       "JOIN orgs so ON so.id = s.org_id JOIN grants g ON g.user_id = ?" #n " "    \
+                       "JOIN orgs gr ON gr.id = g.org_id WHERE s.id = b.station_id AND so.path "   \
+                       "LIKE gr.path || '%'))"
 #define FEED_SELECT                                                                                \
     "SELECT b.id, b.start_at, b.end_at, b.title, b.status, b.version, b.updated_at, o.name, "      \
     "r.name, s.name FROM bookings b JOIN orgs o ON o.id = b.org_id JOIN rooms r ON "               \

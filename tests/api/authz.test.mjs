@@ -66,7 +66,88 @@ const make = {
     { name: `临时申请人${n()}`, branch_id: 4, born_on: '1990-01-01', applied_on: '2020-01-01' }),
   activist: (adm) => make.record(adm, 'members',
     { name: `临时积极分子${n()}`, branch_id: 4, born_on: '1990-01-01', applied_on: '2020-01-01', activist_on: '2020-06-01' }),
+
+  // Bookings are of station 1 (run by org 3, managed by xita_station), for branch 4
+  // (zhongke's and member's), each in a throwaway room of its own so that no row's
+  // booking meets another's, nor the demo's calendar.
+  async bookingRoom(adm) {
+    await openStation(adm);
+    return make.room(adm);
+  },
+  async booking(adm, extra = {}) {
+    const room = await make.bookingRoom(adm);
+    return make.record(adm, 'bookings', bookingBody(room, extra));
+  },
+  // A booking waiting for approval: made by branch 4's secretary, who does not manage the
+  // station (whose rules ask for approval of every booking).
+  async pending(adm, url) {
+    const room = await make.bookingRoom(adm);
+    const zhongke = await signIn(url, 'zhongke');
+    const r = await adm.request('POST', '/api/v1/bookings', bookingBody(room), { authorization: `Bearer ${zhongke.token}` });
+    assert.equal(r.status, 201, `setup: POST /api/v1/bookings as zhongke: ${r.text}`);
+    assert.equal(r.json.status, 'pending', r.text);
+    return r.json;
+  },
+  // A booking offered its slot from the waiting list: it waited for a slot that another
+  // booking held, which was then cancelled.
+  async offered(adm) {
+    const room = await make.bookingRoom(adm);
+    const held = await make.record(adm, 'bookings', bookingBody(room));
+    const waiting = await make.record(adm, 'bookings', bookingBody(room, { wait: true }));
+    assert.equal(waiting.status, 'waiting');
+    const c = await adm.request('POST', `/api/v1/bookings/${held.id}/cancel`, { version: held.version });
+    assert.equal(c.status, 200, `setup: cancel: ${c.text}`);
+    const r = await adm.request('GET', `/api/v1/bookings/${waiting.id}`);
+    assert.equal(r.json?.status, 'offered', `setup: the waiting booking: ${r.text}`);
+    return r.json;
+  },
+  // A confirmed booking that starts within the minute or two, so that it can be checked in.
+  async checkInBooking(adm) {
+    const room = await make.bookingRoom(adm);
+    let start = (Math.floor(Date.now() / 60000) + 2) * 60000;
+    if (localDay(start + 15 * 60000 - 1) !== localDay(start)) start = (localDay(start) + 1) * 86400000 - LOCAL_OFFSET_MS;
+    return make.record(adm, 'bookings', bookingBody(room, { start: local(start), end: local(start + 15 * 60000) }));
+  },
+  closure: (adm) => make.record(adm, 'closures', closureBody()),
 };
+
+// Guangzhou time, in which the server answers and opening hours are kept.
+const LOCAL_OFFSET_MS = 8 * 3600000;
+const localDay = (ms) => Math.floor((ms + LOCAL_OFFSET_MS) / 86400000);
+const local = (ms) => `${new Date(ms + LOCAL_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+// Half an hour at 10:00, 100 days from today: within the station's horizon.
+const LATER = (localDay(Date.now()) + 100) * 86400000 - LOCAL_OFFSET_MS + 10 * 3600000;
+const bookingBody = (room, extra = {}) => ({
+  room_id: room.id, org_id: 4, start: local(LATER), end: local(LATER + 30 * 60000),
+  title: `临时预约${n()}`, attendance: 2, ...extra,
+});
+// Three years ahead, beyond any horizon, so that no closure refuses a row's booking.
+const closureBody = () => ({
+  station_id: 1, start: local(LATER + 1000 * 86400000), end: local(LATER + 1001 * 86400000), reason: `临时闭馆${n()}`,
+});
+
+// Before its first booking row, each role's server has station 1 open round the clock (so
+// that a booking can start now, for checking in), asking approval for every booking (so
+// that there are bookings to approve), and with quotas that the rows' bookings, with the
+// demo's, never meet. The status a row gets then reflects access alone.
+const opened = new WeakMap();
+function openStation(adm) {
+  if (!opened.has(adm)) {
+    opened.set(adm, (async () => {
+      const version = await make.version(adm, '/api/v1/stations/1');
+      const r = await adm.request('PATCH', '/api/v1/stations/1', {
+        version,
+        opening_hours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '00:00', close: '24:00' })),
+        booking_rules: {
+          approval: 'all', max_open_bookings: 1000, vip_max_open_bookings: 1000,
+          max_hours_per_month: 744, vip_max_hours_per_month: 744,
+        },
+      });
+      assert.equal(r.status, 200, `setup: PATCH /api/v1/stations/1: ${r.text}`);
+    })());
+  }
+  return opened.get(adm);
+}
 
 // One row per route: the expected status per role and the representative request.
 // request(ctx) gives { path, body?, token? } (token overrides the role's own session);
@@ -283,6 +364,107 @@ const MATRIX = {
   'GET /api/v1/birthdays': {
     expect: S(401, 200, 200, 404, 404, 200, 200),
     request: () => ({ path: '/api/v1/birthdays?month=7&org_id=4' }),
+  },
+
+  // Bookings: read by org-bound grants of the subtree holding the booking organisation
+  // (committee admin, branch secretary, member) and by the station's manager; made,
+  // changed, cancelled, answered (an offer) and checked in by the committee admins and
+  // branch secretaries of that subtree and the station's manager; out of reach is 404.
+  // The list is scoped, so every reader may ask for it.
+  'GET /api/v1/bookings': { expect: SIGNED_IN(200), request: () => ({ path: '/api/v1/bookings' }) },
+  'GET /api/v1/bookings/{id}': {
+    expect: S(401, 200, 200, 404, 200, 200, 200),
+    setup: (adm) => make.booking(adm),
+    request: (b) => ({ path: `/api/v1/bookings/${b.id}` }),
+  },
+  // A refused booking is a plain 403: nothing exists yet whose existence could leak.
+  'POST /api/v1/bookings': {
+    expect: S(401, 201, 201, 403, 201, 201, 403),
+    setup: (adm) => make.bookingRoom(adm),
+    request: (room) => ({ path: '/api/v1/bookings', body: bookingBody(room) }),
+  },
+  'PATCH /api/v1/bookings/{id}': {
+    expect: S(401, 200, 200, 404, 200, 200, 403),
+    setup: (adm) => make.booking(adm),
+    request: (b) => ({ path: `/api/v1/bookings/${b.id}`, body: { version: b.version, title: '改期后的学习' } }),
+  },
+  // Only the station's managers decide on a pending booking: the admin, the committee admin
+  // of the organisation that runs the station (xita, org 3), its station manager.
+  'POST /api/v1/bookings/{id}/approve': {
+    expect: S(401, 200, 200, 404, 200, 403, 403),
+    setup: (adm, role, url) => make.pending(adm, url),
+    request: (b) => ({ path: `/api/v1/bookings/${b.id}/approve`, body: { version: b.version } }),
+  },
+  'POST /api/v1/bookings/{id}/reject': {
+    expect: S(401, 200, 200, 404, 200, 403, 403),
+    setup: (adm, role, url) => make.pending(adm, url),
+    request: (b) => ({ path: `/api/v1/bookings/${b.id}/reject`, body: { version: b.version, reason: '场地另有安排' } }),
+  },
+  'POST /api/v1/bookings/{id}/cancel': {
+    expect: S(401, 200, 200, 404, 200, 200, 403),
+    setup: (adm) => make.booking(adm),
+    request: (b) => ({ path: `/api/v1/bookings/${b.id}/cancel`, body: { version: b.version } }),
+  },
+  'POST /api/v1/bookings/{id}/accept': {
+    expect: S(401, 200, 200, 404, 200, 200, 403),
+    setup: (adm) => make.offered(adm),
+    request: (b) => ({ path: `/api/v1/bookings/${b.id}/accept`, body: { version: b.version } }),
+  },
+  'POST /api/v1/bookings/{id}/decline': {
+    expect: S(401, 200, 200, 404, 200, 200, 403),
+    setup: (adm) => make.offered(adm),
+    request: (b) => ({ path: `/api/v1/bookings/${b.id}/decline`, body: { version: b.version } }),
+  },
+  'POST /api/v1/bookings/{id}/check-in': {
+    expect: S(401, 200, 200, 404, 200, 200, 403),
+    setup: (adm) => make.checkInBooking(adm),
+    request: (b) => ({ path: `/api/v1/bookings/${b.id}/check-in` }),
+  },
+  'GET /api/v1/bookings/{id}/calendar.ics': {
+    expect: S(401, 200, 200, 404, 200, 200, 200),
+    setup: (adm) => make.booking(adm),
+    request: (b) => ({ path: `/api/v1/bookings/${b.id}/calendar.ics` }),
+  },
+
+  // Closures: public to read (a holiday is news for everyone who might book); set by the
+  // committee admins of the station's organisation and its station manager.
+  'GET /api/v1/closures': { expect: ALL(200), request: () => ({ path: '/api/v1/closures' }) },
+  'GET /api/v1/closures/{id}': {
+    expect: ALL(200),
+    setup: (adm) => make.closure(adm),
+    request: (c) => ({ path: `/api/v1/closures/${c.id}` }),
+  },
+  'POST /api/v1/closures': {
+    expect: S(401, 201, 201, 403, 201, 403, 403),
+    request: () => ({ path: '/api/v1/closures', body: closureBody() }),
+  },
+  'PATCH /api/v1/closures/{id}': {
+    expect: S(401, 200, 200, 403, 200, 403, 403),
+    setup: (adm) => make.closure(adm),
+    request: (c) => ({ path: `/api/v1/closures/${c.id}`, body: { version: c.version, reason: '设备检修' } }),
+  },
+  'DELETE /api/v1/closures/{id}': {
+    expect: S(401, 204, 204, 403, 204, 403, 403),
+    setup: (adm) => make.closure(adm),
+    request: (c) => ({ path: `/api/v1/closures/${c.id}` }),
+  },
+
+  // When rooms are free, and the station's and rooms' feeds: public, as the stations are.
+  'GET /api/v1/stations/{id}/availability': {
+    expect: ALL(200),
+    request: () => ({ path: '/api/v1/stations/1/availability?days=7&duration_min=30' }),
+  },
+  'GET /api/v1/stations/{id}/slots': { expect: ALL(200), request: () => ({ path: '/api/v1/stations/1/slots?count=3' }) },
+  'GET /api/v1/stations/{id}/calendar.ics': { expect: ALL(200), request: () => ({ path: '/api/v1/stations/1/calendar.ics' }) },
+  'GET /api/v1/rooms/{id}/calendar.ics': { expect: ALL(200), request: () => ({ path: '/api/v1/rooms/1/calendar.ics' }) },
+  // An organisation's feed and booking record: for those who may read the organisation.
+  'GET /api/v1/orgs/{id}/calendar.ics': {
+    expect: S(401, 200, 200, 404, 404, 200, 200),
+    request: () => ({ path: '/api/v1/orgs/4/calendar.ics' }),
+  },
+  'GET /api/v1/orgs/{id}/booking-record': {
+    expect: S(401, 200, 200, 404, 404, 200, 200),
+    request: () => ({ path: '/api/v1/orgs/4/booking-record' }),
   },
 };
 
@@ -519,6 +701,83 @@ test('a committee admin cannot pull another committee into reach by a partnershi
     const room4 = (await srv.request('GET', '/api/v1/rooms/4')).json;
     const r = await as('PATCH', '/api/v1/rooms/4', { version: room4.version, capacity: 2 });
     assert.equal(r.status, 403, `xita changing a room of fuli's station: ${r.text}`);
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});
+
+// 10:00 on a weekday about 100 days ahead: within every station's opening hours and horizon.
+function weekdayLater(hour = 10) {
+  let day = localDay(Date.now()) + 100;
+  while ((day + 3) % 7 + 1 > 5) day++; /* 1970-01-01 was a Thursday */
+  return day * 86400000 - LOCAL_OFFSET_MS + hour * 3600000;
+}
+
+test('the bookings list is scoped: by the booking organisation\'s subtree, and by station for those who run it', async () => {
+  const srv = await startServer();
+  try {
+    const at = weekdayLater();
+    const book = async (room_id, org_id) => {
+      const r = await srv.request('POST', '/api/v1/bookings', {
+        room_id, org_id, start: local(at), end: local(at + 3600000), title: `范围${n()}`, attendance: 2,
+      });
+      assert.equal(r.status, 201, r.text);
+      return r.json.id;
+    };
+    const branch4 = await book(2, 4); // station 1, branch 4 (under org 3, which runs station 1)
+    const outsider = await book(3, 7); // station 1, an R&F branch (under org 6)
+    const partner = await book(1, 5); // station 1, the partner linked to org 3
+    const rf = await book(5, 7); // station 2 (org 6's), the R&F branch
+    const window = `from=${encodeURIComponent(local(at))}&to=${encodeURIComponent(local(at + 3600000))}&limit=500`;
+    const listed = async (u) => {
+      const s = await signIn(srv.url, u);
+      const r = await srv.request('GET', `/api/v1/bookings?${window}`, undefined, { authorization: `Bearer ${s.token}` });
+      assert.equal(r.status, 200, `${u}: ${r.text}`);
+      return ids(r);
+    };
+    assert.deepEqual(ids(await srv.request('GET', `/api/v1/bookings?${window}`)), [branch4, outsider, partner, rf]);
+    const got = {};
+    for (const u of ['xita', 'fuli', 'xita_station', 'zhongke', 'member']) got[u] = await listed(u);
+    // xita runs station 1 (its committee, org 3, is the station's organisation): the
+    // outsider's booking there is on its calendar too.
+    assert.deepEqual(got, {
+      xita: [branch4, outsider, partner],
+      fuli: [outsider, rf],
+      xita_station: [branch4, outsider, partner],
+      zhongke: [branch4],
+      member: [branch4],
+    });
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});
+
+// "approve / reject: only managers of the station (station_manager of it, committee_admin
+// above the station's org, admin)": whoever booked. An outsider's booking is the one a
+// station asking approval of outsiders holds for its managers.
+test('a station\'s committee admin approves and rejects the pending bookings of outsiders at its station', async () => {
+  const srv = await startServer();
+  try {
+    const version = (await srv.request('GET', '/api/v1/stations/1')).json.version;
+    const p = await srv.request('PATCH', '/api/v1/stations/1', { version, booking_rules: { approval: 'outsiders' } });
+    assert.equal(p.status, 200, p.text);
+    const fuli = await signIn(srv.url, 'fuli');
+    const xita = await signIn(srv.url, 'xita');
+    const at = weekdayLater();
+    const pending = [];
+    for (const room_id of [2, 3]) {
+      const r = await srv.request('POST', '/api/v1/bookings', {
+        room_id, org_id: 7, start: local(at), end: local(at + 3600000), title: `外单位${n()}`, attendance: 2,
+      }, { authorization: `Bearer ${fuli.token}` });
+      assert.equal(r.status, 201, r.text);
+      assert.equal(r.json.status, 'pending', 'an R&F branch is outside the subtree of org 3, which runs station 1');
+      pending.push(r.json);
+    }
+    const as = (path, body) => srv.request('POST', path, body, { authorization: `Bearer ${xita.token}` });
+    const approve = await as(`/api/v1/bookings/${pending[0].id}/approve`, { version: pending[0].version });
+    const reject = await as(`/api/v1/bookings/${pending[1].id}/reject`, { version: pending[1].version, reason: '场地另有安排' });
+    assert.deepEqual([approve.status, reject.status], [200, 200],
+      `xita, committee admin of the station's organisation: approve ${approve.text}; reject ${reject.text}`);
   } finally {
     assert.equal((await srv.stop()).code, 0);
   }

@@ -22,7 +22,10 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 // document, signing in, and reading the public map (buildings, stations, rooms).
 const PUBLIC_OPERATIONS = [
   'GET /healthz', 'GET /readyz', 'GET /api/v1/openapi.yaml', 'POST /api/v1/session',
-  ...['buildings', 'stations', 'rooms'].flatMap((n) => [`GET /api/v1/${n}`, `GET /api/v1/${n}/{id}`]),
+  ...['buildings', 'stations', 'rooms', 'closures'].flatMap((n) => [`GET /api/v1/${n}`, `GET /api/v1/${n}/{id}`]),
+  // a station's free time and its calendar feeds, as a notice board by the door would show them
+  'GET /api/v1/stations/{id}/availability', 'GET /api/v1/stations/{id}/slots',
+  'GET /api/v1/stations/{id}/calendar.ics', 'GET /api/v1/rooms/{id}/calendar.ics',
 ];
 
 // The component schemas become $defs of one schema with this id, and every
@@ -262,7 +265,7 @@ describe('docs/openapi.yaml', () => {
       if (write && !open) assert.ok(statuses.includes('403'), `${op} is a write, refused 403 without its CSRF token`);
     }
     assert.deepEqual(anonymous.sort(), [...PUBLIC_OPERATIONS].sort(),
-      'only the health checks, this document, signing in and reading buildings, stations and rooms are open to anyone');
+      'only the health checks, this document, signing in, reading buildings, stations, rooms and closures, and a station\'s free time and feeds are open to anyone');
   });
 });
 
