@@ -231,7 +231,9 @@ static void decode_member(struct arena *a, const struct table *t, const char *ke
     }
     const struct field *f = &t->fields[i];
     if (!writable(f, mode)) {
-        error_field(err, ERR_INVALID, pointer_of(a, key), "is read-only");
+        error_field(err, ERR_INVALID, pointer_of(a, key),
+                    (f->flags & FF_CREATE_ONLY) ? "is given when creating; it cannot be changed"
+                                                : "is read-only");
         return;
     }
     ((struct rec *)rec)->set |= (uint64_t)1 << i;

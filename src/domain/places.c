@@ -182,9 +182,10 @@ const char *const room_kinds[] = {"classroom",      "talk_room",     "meeting_ro
 
 static const struct field room_fields[] = {
     ENTITY_ID_FIELD(struct room),
+    /* A room stays in its station: its bookings and their calendar lock are the station's. */
     {.name = "station_id",
      .type = FT_REF,
-     .flags = FF_REQUIRED,
+     .flags = FF_REQUIRED | FF_CREATE_ONLY,
      .offset = offsetof(struct room, station_id)},
     {.name = "name",
      .type = FT_TEXT,

@@ -473,8 +473,8 @@ describe('the server answers as docs/openapi.yaml says', () => {
       const s = await call('POST', '/api/v1/stations', '/api/v1/stations',
         { body: { building_id: 1, name: '站', area_m2: 50, org_id: 999999 }, expect: 422 });
       assert.deepEqual(pointers(s), ['/org_id']);
-      const p = await call('PATCH', '/api/v1/rooms/{id}', '/api/v1/rooms/1', { body: { version: 1, station_id: 999999 }, expect: 422 });
-      assert.deepEqual(pointers(p), ['/station_id']);
+      const p = await call('PATCH', '/api/v1/stations/{id}', '/api/v1/stations/1', { body: { version: 1, building_id: 999999 }, expect: 422 });
+      assert.deepEqual(pointers(p), ['/building_id']);
     });
 
     it('refuses a body that is not JSON with a documented 415', async () => {

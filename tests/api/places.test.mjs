@@ -401,8 +401,9 @@ test('PATCH to a reference that does not exist: 422, record unchanged', async ()
   assertProblem(r, 422);
   assert.ok(pointers(r).includes('/building_id'), r.text);
   const room = await newRoom(s.id);
-  const rr = await srv.request('PATCH', `/api/v1/rooms/${room.id}`, { version: 1, station_id: 987654 });
-  assertProblem(rr, 422);
+  // A room stays in its station (its bookings are the station's): station_id is not patched.
+  const rr = await srv.request('PATCH', `/api/v1/rooms/${room.id}`, { version: 1, station_id: s.id });
+  assertProblem(rr, 400);
   assert.ok(pointers(rr).includes('/station_id'), rr.text);
   assert.deepEqual((await srv.request('GET', `/api/v1/stations/${s.id}`)).json, s);
   assert.deepEqual((await srv.request('GET', `/api/v1/rooms/${room.id}`)).json, room);
