@@ -376,6 +376,9 @@ static int prepare(struct db *db, struct creation *w, struct error *err)
     return 0;
 }
 
+/* The starts of the occurrences asked for. A rule without an end (no COUNT or UNTIL) runs
+ * up to the station's horizon; one with an end is taken whole, so that an occurrence
+ * beyond the horizon is refused (or skipped) by name, not dropped unseen. */
 static int occurrences(struct creation *w, int64_t **starts, size_t *n, struct error *err)
 {
     const struct booking *b = w->rq->b;
@@ -386,8 +389,9 @@ static int occurrences(struct creation *w, int64_t **starts, size_t *n, struct e
         return 0;
     }
     int days = w->standing.vip ? w->cal.rules.vip_horizon_days : w->cal.rules.horizon_days;
-    return recurrence_expand(w->a, w->rq->rrule, b->start, w->now + (int64_t)days * 86400, starts,
-                             n, err);
+    bool ends = strcasestr(w->rq->rrule, "COUNT=") || strcasestr(w->rq->rrule, "UNTIL=");
+    int64_t until = ends ? b->start + 10 * 366 * 86400LL : w->now + (int64_t)days * 86400;
+    return recurrence_expand(w->a, w->rq->rrule, b->start, until, starts, n, err);
 }
 
 static int64_t new_series(struct db *db, struct creation *w, struct error *err)

@@ -660,6 +660,24 @@ test('recurrence: a taken occurrence fails the whole series (409 naming it), or 
   await refused('zhongke', { ...body, recurrence: { rrule: 'FREQ=WEEKLY;COUNT=2', on_conflict: 'skip' } }, 409, 'overlap', 'none fit');
 });
 
+test('recurrence: occurrences past the horizon are named, not dropped unseen', async () => {
+  // Weekly from 350 days ahead, four times: the 4th (371 days) is past the 365-day horizon.
+  const d = localDate(350);
+  const body = booking(at(d, '16:00'), at(d, '17:00'), { room_id: 2, recurrence: { rrule: 'FREQ=WEEKLY;COUNT=4' } });
+  const before = await countBookings();
+  const r = await refused('zhongke', body, 422, 'horizon', 'fail: the whole series');
+  assert.ok(r.json.detail.includes(at(addDays(d, 21), '16:00')), `the detail names the occurrence: ${r.json.detail}`);
+  assert.equal(await countBookings(), before);
+  const s = await book('zhongke', { ...body, recurrence: { rrule: 'FREQ=WEEKLY;COUNT=4', on_conflict: 'skip' } });
+  assert.equal(s.items.length, 3);
+  assert.deepEqual(s.skipped.map((k) => [k.start, k.rule]), [[at(addDays(d, 21), '16:00'), 'horizon']]);
+  // A rule without an end runs up to the horizon: nothing is skipped.
+  const open = await book('zhongke', booking(at(localDate(340), '18:00'), at(localDate(340), '19:00'),
+    { room_id: 2, recurrence: { rrule: 'FREQ=WEEKLY' } }));
+  assert.ok(open.items.length >= 3 && open.items.length <= 4, `${open.items.length} occurrences`);
+  assert.deepEqual(open.skipped, []);
+});
+
 test('recurrence: every other week, and the 2nd Tuesday of each month', async () => {
   const d = week(12);
   const s = await book('zhongke', booking(at(d, '16:00'), at(d, '17:00'), { recurrence: { rrule: 'FREQ=WEEKLY;INTERVAL=2;COUNT=3' } }));

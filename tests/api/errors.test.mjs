@@ -217,7 +217,8 @@ test('references to things that do not exist: 422 naming the field', async () =>
   await refused('POST', '/api/v1/rooms', room({ station_id: 987654 }), { status: 422, pointer: '/station_id' });
   await refused('POST', '/api/v1/stations', station({ building_id: 987654 }), { status: 422, pointer: '/building_id' });
   await refused('POST', '/api/v1/stations', station({ org_id: 987654 }), { status: 422, pointer: '/org_id' });
-  await refused('PATCH', `/api/v1/rooms/${roomId}`, { version: 1, station_id: 987654 }, { status: 422, pointer: '/station_id' });
+  // A room stays in its station: its station_id is not patched at all.
+  await refused('PATCH', `/api/v1/rooms/${roomId}`, { version: 1, station_id: 987654 }, { status: 400, pointer: '/station_id' });
 });
 
 test('station contact phone with letters: 400', async () => {
