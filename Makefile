@@ -4,7 +4,9 @@
 #   make run        install what is missing, build, create ./louyu.db with the demo, serve
 #   make test       lint, the release build (its optimiser warns of more), then an
 #                   instrumented build (ASan + UBSan): unit tests, black-box API tests
-#   make bench      wrk against louyu and nginx in one run; see docs/performance.md
+#   make bench      wrk against louyu and nginx in one run, then the city-sized calendar
+#                   (bench/calendar); see docs/performance.md
+#   make bench-calendar  the calendar benchmark alone
 #   make fmt        clang-format the tree
 #   make lint       formatting and layering checks
 
@@ -29,7 +31,7 @@ TESTSRC := $(wildcard tests/unit/*.c)
 REL_OBJ := $(SRC:%.c=build/release/%.o) build/release/openapi_blob.o
 SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/openapi_blob.o
 
-.PHONY: all run test unit api lint fmt bench bench-import setup clean
+.PHONY: all run test unit api lint fmt bench bench-calendar bench-import setup clean
 all: build/release/louyu
 
 setup:
@@ -86,6 +88,11 @@ bench:
 	@scripts/setup --bench
 	@$(MAKE) --no-print-directory build/release/louyu
 	bench/run
+	bench/calendar
+
+bench-calendar:
+	@scripts/setup --bench
+	bench/calendar
 
 bench-import:
 	@scripts/setup --bench

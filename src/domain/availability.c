@@ -37,28 +37,33 @@ static int read_station(struct db *db, struct snapshot *s, struct error *err)
     return rc == 0 ? 0 : error_set(err, ERR_INTERNAL, "unreadable opening hours");
 }
 
-/* The bookable rooms of the station large enough, or the one room asked for. */
+/* The bookable rooms of the station large enough, or the one room asked for (rooms are
+ * public: no policy to ask). */
 static int read_rooms(struct db *db, struct snapshot *s, struct error *err)
 {
     const struct availability_query *q = s->q;
-    struct list_query lq = {.limit = 200, .nfilters = room_entity.nfilters};
-    for (size_t i = 0; i < lq.nfilters; i++)
-        lq.filters[i].type = room_entity.filters[i].type;
-    lq.filters[0] = (struct filter_value){.present = true, .type = FT_REF, .i = q->station_id};
-    lq.filters[2] = (struct filter_value){.present = true, .type = FT_INT, .i = q->attendance};
-    void **items;
-    int64_t next;
-    if (entity_list(db, s->a, NULL, &room_entity, &lq, &items, &s->nrooms, &next, err) != 0)
+    struct db_stmt *st = db_stmt(db, Q_ROOMS_OF_STATION, err);
+    if (st == NULL)
         return -1;
-    s->rooms = arena_alloc(s->a, (s->nrooms ? s->nrooms : 1) * sizeof(struct room *));
-    size_t k = 0;
-    for (size_t i = 0; i < s->nrooms; i++) {
-        struct room *r = items[i];
-        if (r->bookable && (q->room_id == 0 || r->id == q->room_id))
-            s->rooms[k++] = r;
+    db_bind_int(st, 1, q->station_id);
+    size_t cap = 8;
+    s->rooms = arena_alloc(s->a, cap * sizeof(struct room *));
+    s->nrooms = 0;
+    enum db_step r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        struct room *room = arena_alloc(s->a, sizeof(*room));
+        rows_read(st, s->a, room_entity.table, room);
+        if (!room->bookable || room->capacity < q->attendance ||
+            (q->room_id != 0 && room->id != q->room_id))
+            continue;
+        if (s->nrooms == cap) {
+            struct room **bigger = arena_alloc(s->a, 2 * cap * sizeof(struct room *));
+            memcpy(bigger, s->rooms, cap * sizeof(struct room *));
+            s->rooms = bigger, cap *= 2;
+        }
+        s->rooms[s->nrooms++] = room;
     }
-    s->nrooms = k;
-    return 0;
+    return r == DB_FAIL ? -1 : 0;
 }
 
 /* What holds the room over [from, to): active bookings and refusing closures, sorted. */

@@ -9,6 +9,7 @@
 
 #include "store/db.h"
 #include "store/driver.h"
+#include "store/group.h"
 
 static bool is_pg_url(const char *target)
 {
@@ -17,15 +18,35 @@ static bool is_pg_url(const char *target)
 
 struct db *db_open(const char *target, bool create, const struct db_options *opt, struct error *err)
 {
-    if (is_pg_url(target))
-        return pg_open(target, opt, err);
-    return sqlite_open(target, create, opt, err);
+    struct db *db =
+        is_pg_url(target) ? pg_open(target, opt, err) : sqlite_open(target, create, opt, err);
+    if (db && opt)
+        db->opt = *opt;
+    if (db && db->ops->group_commit)
+        group_join(db);
+    return db;
+}
+
+struct db *db_open_unjoined(const struct db *like, struct error *err)
+{
+    struct db *db = sqlite_open(like->target, false, &like->opt, err);
+    if (db)
+        db->opt = like->opt;
+    return db;
+}
+
+void db_close_unjoined(struct db *db)
+{
+    db->ops->close(db);
 }
 
 void db_close(struct db *db)
 {
-    if (db)
-        db->ops->close(db);
+    if (db == NULL)
+        return;
+    if (db->ops->group_commit)
+        group_leave(db);
+    db->ops->close(db);
 }
 
 const char *db_driver_name(const struct db *db)
@@ -139,6 +160,8 @@ int db_transact(struct db *db, enum db_txn kind, int (*fn)(struct db *, void *, 
      * transaction commits, rolls back and retries for all. */
     if (db->in_txn)
         return fn(db, ctx, err);
+    if (kind != DB_READ && db->ops->group_commit)
+        return group_transact(db, fn, ctx, err);
     for (int attempt = 0;; attempt++) {
         err->retry = false;
         if (db_begin(db, kind, err) == 0 && fn(db, ctx, err) == 0 && db_commit(db, err) == 0)

@@ -36,12 +36,15 @@ struct db_ops {
     int (*script)(struct db *db, const char *sql, struct error *err);
     /* Inside a write transaction: serialises schema migrations between servers. */
     int (*lock_schema)(struct db *db, struct error *err);
+    /* Writers take turns anyway (one write lock): let them share commits (group.c). */
+    bool group_commit;
 };
 
 struct db {
     const struct db_ops *ops;
     char *target; /* for messages: a path, or a URL without its password */
     int in_txn;
+    struct db_options opt; /* as opened, for the group's writer connection (group.c) */
 };
 
 struct db_stmt {
@@ -52,6 +55,11 @@ struct db_stmt {
 struct db *sqlite_open(const char *path, bool create, const struct db_options *opt,
                        struct error *err);
 struct db *pg_open(const char *url, const struct db_options *opt, struct error *err);
+
+/* A connection like 'like' (an SQLite file) that is no member of its group: the group's
+ * own writer (group.c). */
+struct db *db_open_unjoined(const struct db *like, struct error *err);
+void db_close_unjoined(struct db *db);
 
 /* Runs a script of one or more statements that return no rows. */
 int db_script(struct db *db, const char *sql, struct error *err);

@@ -24,7 +24,8 @@ static int read_version(struct db *db, int *version, struct error *err)
     if (r == DB_FAIL)
         return -1;
     *version = r == DB_ROW ? (int)db_col_int(st, 0) : 0;
-    return 0;
+    /* finished, so that no read is pending while a migration drops an index or a table */
+    return r == DB_ROW ? db_exec(st, err) : 0;
 }
 
 int db_schema_version(struct db *db, struct error *err)

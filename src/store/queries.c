@@ -157,6 +157,7 @@ static const char *const sql[Q__MAX] = {
                     "AND (CAST(?3 AS TEXT) IS NULL OR kind = ?3) AND (CAST(?4 AS BIGINT) IS NULL "
                     "OR capacity >= ?4) "
                     "AND " NAME_MATCHES(5) " ORDER BY id LIMIT ?6",
+    [Q_ROOMS_OF_STATION] = ROOM_SELECT " WHERE station_id = ?1 ORDER BY id",
     [Q_ROOM_INSERT] = "INSERT INTO rooms (" ROOM_COLS ", version, created_at, updated_at) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6) RETURNING id",
     [Q_ROOM_UPDATE] = "UPDATE rooms SET station_id = ?1, name = ?2, kind = ?3, capacity = ?4, "
@@ -204,6 +205,7 @@ static const char *const sql[Q__MAX] = {
                        "AND b.start_at > CAST(?3 AS BIGINT) - 86400 AND b.end_at > ?3 AND " ACTIVE
                        " AND b.id <> ?4",
     [Q_BOOKING_SERIES_REST] = "SELECT b.id FROM bookings b WHERE b.series_id = ?1 "
+                              "AND b.series_id IS NOT NULL "
                               "AND b.start_at >= ?2 AND b.status IN ('waiting', 'offered', "
                               "'pending', 'confirmed') ORDER BY b.start_at",
     [Q_BOOKING_SERIES_INSERT] =
@@ -212,9 +214,12 @@ static const char *const sql[Q__MAX] = {
                              "AND b.offer_expires_at <= ?1 ORDER BY b.offer_expires_at LIMIT 500",
     [Q_BOOKING_LAPSED_WAITS] = "SELECT b.id FROM bookings b WHERE b.status = 'waiting' "
                                "AND b.start_at <= ?1 ORDER BY b.start_at LIMIT 500",
+    /* room by room, each an index range in time (no index of its own: one page less for
+     * every booking written) */
     [Q_BOOKING_DUE_RELEASE] =
-        "SELECT b.id, b.start_at, s.booking_rules FROM bookings b JOIN stations s "
-        "ON s.id = b.station_id WHERE b.status = 'confirmed' AND b.checked_in_at IS NULL "
+        "SELECT b.id, b.start_at, s.booking_rules FROM rooms r CROSS JOIN bookings b "
+        "JOIN stations s ON s.id = b.station_id WHERE b.room_id = r.id "
+        "AND b.status = 'confirmed' AND b.checked_in_at IS NULL "
         "AND b.start_at <= ?1 AND b.start_at > CAST(?1 AS BIGINT) - 604800 "
         "ORDER BY b.start_at LIMIT 500",
     [Q_BOOKING_RECORD] =
@@ -223,7 +228,8 @@ static const char *const sql[Q__MAX] = {
         "COALESCE(sum(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), 0) FROM bookings "
         "WHERE org_id = ?1 AND start_at >= ?2 AND start_at < ?3",
     [Q_BOOKING_FEED_ROOM] = FEED_SELECT "b.room_id = ?1" FEED_WINDOW,
-    [Q_BOOKING_FEED_STATION] = FEED_SELECT "b.station_id = ?1" FEED_WINDOW,
+    [Q_BOOKING_FEED_STATION] =
+        FEED_SELECT "b.room_id IN (SELECT id FROM rooms WHERE station_id = ?1)" FEED_WINDOW,
     [Q_BOOKING_FEED_ORG] = FEED_SELECT "b.org_id = ?1" FEED_WINDOW,
     [Q_BOOKING_FEED_ONE] = FEED_SELECT "b.id = ?1 AND CAST(?2 AS BIGINT) IS NOT NULL "
                                        "AND CAST(?3 AS BIGINT) IS NOT NULL",

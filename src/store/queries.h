@@ -35,6 +35,7 @@ enum query {
     Q_ROOM_UPDATE,
     Q_ROOM_DELETE,
     Q_ROOM_DEPENDANTS,
+    Q_ROOMS_OF_STATION,
 
     Q_ORG_GET,
     Q_ORG_LIST,

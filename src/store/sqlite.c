@@ -35,7 +35,23 @@ struct lite {
     sqlite3 *h;
     struct lite_stmt stmts[Q__MAX];
     sqlite3_stmt *txn[TXN__MAX];
+    bool writing; /* holds the process's writer turn (see writers below) */
 };
+
+/* Writers of this process take turns here before BEGIN IMMEDIATE. SQLite would serialise
+ * them anyway, but a writer that finds the lock taken sleeps in the busy handler for
+ * milliseconds at a time, while a mutex hands the turn on at once: under load that is the
+ * difference between a p99 of tens of milliseconds and of a second. The busy timeout
+ * still covers writers in other processes (a command-line sweep or import). */
+static pthread_mutex_t writers = PTHREAD_MUTEX_INITIALIZER;
+
+static void writer_release(struct lite *db)
+{
+    if (db->writing) {
+        db->writing = false;
+        pthread_mutex_unlock(&writers);
+    }
+}
 
 #define LITE(db) ((struct lite *)(db))
 #define STMT(st) (((struct lite_stmt *)(st))->s)
@@ -132,6 +148,7 @@ struct db *sqlite_open(const char *path, bool create, const struct db_options *o
 static void lite_close(struct db *base)
 {
     struct lite *db = LITE(base);
+    writer_release(db);
     for (int i = 0; i < Q__MAX; i++)
         sqlite3_finalize(db->stmts[i].s);
     for (int i = 0; i < TXN__MAX; i++)
@@ -166,28 +183,45 @@ static int run_txn(struct lite *db, int which, struct error *err)
     return 0;
 }
 
-static int lite_begin(struct db *db, enum db_txn kind, struct error *err)
+static int lite_begin(struct db *base, enum db_txn kind, struct error *err)
 {
-    return run_txn(LITE(db), kind == DB_READ ? TXN_BEGIN_READ : TXN_BEGIN_WRITE, err);
+    struct lite *db = LITE(base);
+    if (kind == DB_READ)
+        return run_txn(db, TXN_BEGIN_READ, err);
+    pthread_mutex_lock(&writers);
+    db->writing = true;
+    if (run_txn(db, TXN_BEGIN_WRITE, err) == 0)
+        return 0;
+    writer_release(db);
+    return -1;
 }
 
-static int lite_commit(struct db *db, struct error *err)
+static int lite_commit(struct db *base, struct error *err)
 {
-    return run_txn(LITE(db), TXN_COMMIT, err);
+    struct lite *db = LITE(base);
+    int rc = run_txn(db, TXN_COMMIT, err);
+    if (rc == 0 || sqlite3_get_autocommit(db->h))
+        writer_release(db);
+    return rc;
 }
 
 static void lite_rollback(struct db *base)
 {
     struct lite *db = LITE(base);
-    if (sqlite3_get_autocommit(db->h))
+    if (sqlite3_get_autocommit(db->h)) {
+        writer_release(db);
         return;
+    }
     /* A failed rollback leaves nothing to do: SQLite rolls back when the connection closes. */
     if (db->txn[TXN_ROLLBACK] == NULL &&
         sqlite3_prepare_v3(db->h, txn_sql[TXN_ROLLBACK], -1, SQLITE_PREPARE_PERSISTENT,
-                           &db->txn[TXN_ROLLBACK], NULL) != SQLITE_OK)
+                           &db->txn[TXN_ROLLBACK], NULL) != SQLITE_OK) {
+        writer_release(db);
         return;
+    }
     sqlite3_step(db->txn[TXN_ROLLBACK]);
     sqlite3_reset(db->txn[TXN_ROLLBACK]);
+    writer_release(db);
 }
 
 static bool lite_ping(struct db *base)
@@ -319,4 +353,5 @@ static const struct db_ops lite_ops = {
     .changes = lite_changes,
     .script = lite_script,
     .lock_schema = lite_lock_schema,
+    .group_commit = true,
 };
