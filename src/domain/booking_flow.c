@@ -49,8 +49,7 @@ static int load(struct db *db, struct change *ch, struct error *err)
     if ((ch->b = entity_get(db, ch->a, &booking_entity, ch->id, err)) == NULL)
         return -1;
     struct target t;
-    memset(&t, 0, sizeof(t));
-    if (booking_target(db, ch->a, ch->b, &t, err) != 0 ||
+    if (calendar_target(db, ch->a, &ch->cal, ch->b->org_id, &t, err) != 0 ||
         policy_refuse(policy_decide(ch->c, &booking_entity, ACT_UPDATE, &t), &booking_entity,
                       ch->id, err) != 0)
         return -1;
@@ -101,10 +100,9 @@ static int decide_txn(struct db *db, void *ctx, struct error *err)
     ch->ndone = 0;
     if (load(db, ch, err) != 0)
         return -1;
-    if (!calendar_managed_by(db, ch->a, &ch->cal, ch->c, err))
-        return err->kind ? -1
-                         : error_set(err, ERR_FORBIDDEN,
-                                     "only the station's managers approve or reject bookings");
+    if (!calendar_managed_by(&ch->cal, ch->c))
+        return error_set(err, ERR_FORBIDDEN,
+                         "only the station's managers approve or reject bookings");
     if (strcmp(ch->b->status, "pending") != 0)
         return wrong_status(ch->b, "pending", err);
     return ch->yes ? move(db, ch, ch->b, "confirmed", NULL, "approve", err)
@@ -210,9 +208,7 @@ static int answer_txn(struct db *db, void *ctx, struct error *err)
         return -1;
     enum approval ap = ch->cal.rules.approval;
     bool asks = ap == APPROVAL_ALL || (ap == APPROVAL_OUTSIDERS && !s.insider);
-    bool manager = calendar_managed_by(db, ch->a, &ch->cal, ch->c, err);
-    if (err->kind)
-        return -1;
+    bool manager = calendar_managed_by(&ch->cal, ch->c);
     return move(db, ch, ch->b, asks && !manager ? "pending" : "confirmed", NULL, "accept", err);
 }
 

@@ -354,10 +354,7 @@ static int prepare(struct db *db, struct creation *w, struct error *err)
     if (calendar_lock(db, w->a, w->room->station_id, &w->cal, err) != 0 ||
         calendar_standing(db, w->a, &w->cal, b->org_id, &w->standing, err) != 0)
         return -1;
-    struct booking probe = *b;
-    probe.station_id = w->cal.station->id;
-    memset(&w->target, 0, sizeof(w->target));
-    if (booking_target(db, w->a, &probe, &w->target, err) != 0)
+    if (calendar_target(db, w->a, &w->cal, b->org_id, &w->target, err) != 0)
         return -1;
     enum verdict v = policy_decide(w->c, &booking_entity, ACT_CREATE, &w->target);
     if (policy_refuse(v == DENY_HIDDEN ? DENY : v, &booking_entity, 0, err) != 0)
@@ -367,9 +364,7 @@ static int prepare(struct db *db, struct creation *w, struct error *err)
         return error_rule(err, "not_bookable");
     }
     /* Those who would approve a booking need not ask themselves. */
-    bool approved = calendar_managed_by(db, w->a, &w->cal, w->c, err);
-    if (err->kind != ERR_NONE)
-        return -1;
+    bool approved = calendar_managed_by(&w->cal, w->c);
     enum approval ap = w->cal.rules.approval;
     bool asks = ap == APPROVAL_ALL || (ap == APPROVAL_OUTSIDERS && !w->standing.insider);
     w->status = asks && !approved ? "pending" : "confirmed";

@@ -25,6 +25,16 @@ int calendar_lock(struct db *db, struct arena *a, int64_t station_id, struct cal
     if (cal->station == NULL)
         return -1;
     booking_rules_from_text(a, cal->station->booking_rules, &cal->rules);
+    memset(&cal->target, 0, sizeof(cal->target));
+    cal->org_path = NULL;
+    if (station_target(db, a, cal->station, &cal->target, err) != 0)
+        return -1;
+    if (!fields_is_null(station_entity.table, cal->station, "org_id")) {
+        struct org *own = entity_get(db, a, &org_entity, cal->station->org_id, err);
+        if (own == NULL)
+            return -1;
+        cal->org_path = own->path;
+    }
     json_t *hours = json_loads(cal->station->opening_hours, 0, NULL);
     const char *why;
     int rc = hours ? hours_parse(a, hours, &cal->hours, &why) : -1;
@@ -48,27 +58,28 @@ int calendar_standing(struct db *db, struct arena *a, const struct calendar *cal
         return -1;
     }
     s->vip = strcmp(o->managed, "partner") == 0;
-    s->house = s->insider = false;
-    if (fields_is_null(station_entity.table, cal->station, "org_id"))
-        return 0;
-    s->house = cal->station->org_id == org_id;
-    struct org *own = entity_get(db, a, &org_entity, cal->station->org_id, err);
-    if (own == NULL)
-        return -1;
-    s->insider = strncmp(o->path, own->path, strlen(own->path)) == 0;
+    s->house = cal->org_path && cal->station->org_id == org_id;
+    s->insider = cal->org_path && strncmp(o->path, cal->org_path, strlen(cal->org_path)) == 0;
     return 0;
 }
 
-bool calendar_managed_by(struct db *db, struct arena *a, const struct calendar *cal,
-                         const struct caller *c, struct error *err)
+bool calendar_managed_by(const struct calendar *cal, const struct caller *c)
 {
-    if (c->admin)
-        return true;
-    struct target t;
-    memset(&t, 0, sizeof(t));
-    if (station_target(db, a, cal->station, &t, err) != 0)
-        return false;
-    return caller_covers(c, ROLE_BIT(ROLE_STATION_MANAGER) | ROLE_BIT(ROLE_COMMITTEE_ADMIN), &t);
+    return c->admin ||
+           caller_covers(c, ROLE_BIT(ROLE_STATION_MANAGER) | ROLE_BIT(ROLE_COMMITTEE_ADMIN),
+                         &cal->target);
+}
+
+int calendar_target(struct db *db, struct arena *a, const struct calendar *cal, int64_t org_id,
+                    struct target *t, struct error *err)
+{
+    memset(t, 0, sizeof(*t));
+    t->station_id = cal->station->id;
+    if (target_add_org(db, a, org_id, t, err) != 0)
+        return -1;
+    for (size_t i = 0; i < cal->target.npaths && t->npaths < TARGET_MAX_PATHS; i++)
+        t->paths[t->npaths++] = cal->target.paths[i];
+    return 0;
 }
 
 /* The booking organisation's people and the station's (its manager, and the committee

@@ -16,6 +16,8 @@ struct calendar {
     struct station *station;
     struct booking_rules rules;
     struct week_hours hours;
+    struct target target; /* the station's: its organisation's paths and the station */
+    const char *org_path; /* the station's own organisation's path, NULL without one */
 };
 
 /* Locks the station's calendar against every other writer until the transaction ends
@@ -29,8 +31,12 @@ int calendar_standing(struct db *db, struct arena *a, const struct calendar *cal
 
 /* True when the caller runs the station: its manager, a committee admin above its
  * organisation, or an admin. Such callers approve and reject bookings. */
-bool calendar_managed_by(struct db *db, struct arena *a, const struct calendar *cal,
-                         const struct caller *c, struct error *err);
+bool calendar_managed_by(const struct calendar *cal, const struct caller *c);
+
+/* What governs a booking by org_id on this calendar (booking_target() without reading the
+ * station again). */
+int calendar_target(struct db *db, struct arena *a, const struct calendar *cal, int64_t org_id,
+                    struct target *t, struct error *err);
 
 /* What governs a booking: the booking organisation and the station. */
 int booking_target(struct db *db, struct arena *a, const void *rec, struct target *t,
