@@ -27,11 +27,19 @@ struct db *db_open(const char *target, bool create, const struct db_options *opt
     return db;
 }
 
+/* The writer reads every index page a write touches, all over a large calendar, and no
+ * other writer empties its cache: it gets a larger one than the readers, whose caches
+ * every write empties anyway. */
+#define WRITER_CACHE_KIB (32 * 1024)
+
 struct db *db_open_unjoined(const struct db *like, struct error *err)
 {
-    struct db *db = sqlite_open(like->target, false, &like->opt, err);
+    struct db_options opt = like->opt;
+    if (opt.cache_kib < WRITER_CACHE_KIB)
+        opt.cache_kib = WRITER_CACHE_KIB;
+    struct db *db = sqlite_open(like->target, false, &opt, err);
     if (db)
-        db->opt = like->opt;
+        db->opt = opt;
     return db;
 }
 

@@ -41,6 +41,7 @@ enum db_txn {
 struct db_options {
     const char *synchronous; /* SQLite: "FULL" (default) or "NORMAL" */
     int busy_timeout_ms;     /* default 5000 */
+    int cache_kib;           /* SQLite's page cache of the connection; 0: SQLite's 2 MiB */
 };
 
 /* Opens 'target': a postgresql:// (or postgres://) URL, else an SQLite file path, created

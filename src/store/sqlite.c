@@ -98,6 +98,11 @@ static int configure(struct lite *db, const struct db_options *opt, struct error
     if (strcmp(sync, "FULL") != 0 && strcmp(sync, "NORMAL") != 0)
         return error_set(err, ERR_INVALID, "synchronous must be FULL or NORMAL, not '%s'", sync);
     snprintf(sql, sizeof(sql), "PRAGMA synchronous = %s", sync);
+    if (pragma(db, sql, err) != 0)
+        return -1;
+    if (opt == NULL || opt->cache_kib <= 0)
+        return 0;
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", opt->cache_kib);
     return pragma(db, sql, err);
 }
 
