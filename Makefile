@@ -11,7 +11,7 @@
 #   make lint       formatting and layering checks
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip expat libical
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip expat libical libqrencode zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
