@@ -121,6 +121,7 @@ int main(int argc, char **argv)
     sqlite3_close(db);
     remove_db(path);
     double secs = t1 - t0;
-    printf("COMMITS commits=%ld seconds=%.3f rate=%.1f\n", n, secs, secs > 0 ? (double)n / secs : 0);
+    printf("COMMITS commits=%ld seconds=%.3f rate=%.1f\n", n, secs,
+           secs > 0 ? (double)n / secs : 0);
     return 0;
 }

@@ -67,14 +67,6 @@ static struct booking *decode_request(struct exchange *ex, struct booking_reques
     return b;
 }
 
-static void write_time(struct jsonw *w, const char *key, int64_t t)
-{
-    char s[RFC3339_MAX];
-    rfc3339_format(t, TIME_LOCAL_OFFSET_MIN, s);
-    jw_key(w, key);
-    jw_str(w, s);
-}
-
 static void write_series(struct exchange *ex, const struct booking_result *r)
 {
     struct jsonw w;
@@ -91,8 +83,10 @@ static void write_series(struct exchange *ex, const struct booking_result *r)
     jw_arr_open(&w);
     for (size_t i = 0; i < r->nskipped; i++) {
         jw_obj_open(&w);
-        write_time(&w, "start", r->skipped[i].start);
-        write_time(&w, "end", r->skipped[i].end);
+        jw_key(&w, "start");
+        jw_time(&w, r->skipped[i].start);
+        jw_key(&w, "end");
+        jw_time(&w, r->skipped[i].end);
         jw_key(&w, "rule");
         jw_str_or_null(&w, r->skipped[i].rule);
         jw_key(&w, "detail");
@@ -300,8 +294,10 @@ void api_org_booking_record(struct exchange *ex)
     jw_obj_open(&w);
     jw_key(&w, "org_id");
     jw_int(&w, ex->id);
-    write_time(&w, "from", from);
-    write_time(&w, "to", to);
+    jw_key(&w, "from");
+    jw_time(&w, from);
+    jw_key(&w, "to");
+    jw_time(&w, to);
     jw_key(&w, "bookings");
     jw_int(&w, r.bookings);
     jw_key(&w, "checked_in");

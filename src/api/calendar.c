@@ -58,14 +58,6 @@ static int64_t today_midnight(void)
     return local / 86400 * 86400 - TIME_LOCAL_OFFSET_MIN * 60;
 }
 
-static void write_time(struct jsonw *w, const char *key, int64_t t)
-{
-    char s[RFC3339_MAX];
-    rfc3339_format(t, TIME_LOCAL_OFFSET_MIN, s);
-    jw_key(w, key);
-    jw_str(w, s);
-}
-
 static void write_room(struct jsonw *w, const struct room_free *rf)
 {
     jw_obj_open(w);
@@ -79,8 +71,10 @@ static void write_room(struct jsonw *w, const struct room_free *rf)
     jw_arr_open(w);
     for (size_t i = 0; i < rf->n; i++) {
         jw_obj_open(w);
-        write_time(w, "start", rf->free[i].start);
-        write_time(w, "end", rf->free[i].end);
+        jw_key(w, "start");
+        jw_time(w, rf->free[i].start);
+        jw_key(w, "end");
+        jw_time(w, rf->free[i].end);
         jw_obj_close(w);
     }
     jw_arr_close(w);
@@ -116,8 +110,10 @@ void api_station_availability(struct exchange *ex)
     jw_obj_open(&w);
     jw_key(&w, "station_id");
     jw_int(&w, ex->id);
-    write_time(&w, "from", q.from);
-    write_time(&w, "to", q.to);
+    jw_key(&w, "from");
+    jw_time(&w, q.from);
+    jw_key(&w, "to");
+    jw_time(&w, q.to);
     jw_key(&w, "duration_min");
     jw_int(&w, minutes);
     jw_key(&w, "rooms");
@@ -164,8 +160,10 @@ void api_station_slots(struct exchange *ex)
         jw_int(&w, slots[i].room->id);
         jw_key(&w, "room_name");
         jw_str(&w, slots[i].room->name);
-        write_time(&w, "start", slots[i].start);
-        write_time(&w, "end", slots[i].end);
+        jw_key(&w, "start");
+        jw_time(&w, slots[i].start);
+        jw_key(&w, "end");
+        jw_time(&w, slots[i].end);
         jw_obj_close(&w);
     }
     jw_arr_close(&w);

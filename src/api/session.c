@@ -65,7 +65,6 @@ static void reply_session(struct exchange *ex, const struct session *s, bool wit
     struct error err;
     error_init(&err, ex->arena);
     struct user *u = entity_get(ex->db, ex->arena, &user_entity, s->caller.user_id, &err);
-    char tbuf[RFC3339_MAX];
     struct jsonw w;
     jw_init(&w, &ex->response);
     jw_obj_open(&w);
@@ -76,7 +75,7 @@ static void reply_session(struct exchange *ex, const struct session *s, bool wit
     jw_key(&w, "csrf_token");
     jw_str(&w, s->csrf_token);
     jw_key(&w, "expires_at");
-    jw_strn(&w, tbuf, rfc3339_format(s->expires_at, TIME_LOCAL_OFFSET_MIN, tbuf));
+    jw_time(&w, s->expires_at);
     write_user(&w, &s->caller,
                u && !fields_is_null(user_entity.table, u, "display_name") ? u->display_name : NULL);
     jw_obj_close(&w);

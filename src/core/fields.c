@@ -278,7 +278,6 @@ int fields_decode(struct arena *a, const json_t *obj, const struct table *t, voi
 
 void fields_encode_value(struct jsonw *w, const struct field *f, const void *rec)
 {
-    char tbuf[RFC3339_MAX];
     switch (f->type) {
     case FT_ID:
     case FT_REF:
@@ -299,7 +298,7 @@ void fields_encode_value(struct jsonw *w, const struct field *f, const void *rec
         break;
     }
     case FT_TIME:
-        jw_strn(w, tbuf, rfc3339_format(*FIELD_CPTR(rec, f, int64_t), TIME_LOCAL_OFFSET_MIN, tbuf));
+        jw_time(w, *FIELD_CPTR(rec, f, int64_t));
         break;
     case FT_JSON: {
         const char *s = *FIELD_CPTR(rec, f, char *);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/timefmt.h"
+
 void jw_init(struct jsonw *w, struct buf *out)
 {
     w->out = out;
@@ -172,4 +174,10 @@ void jw_str_or_null(struct jsonw *w, const char *s)
         jw_str(w, s);
     else
         jw_null(w);
+}
+
+void jw_time(struct jsonw *w, int64_t t)
+{
+    char s[RFC3339_MAX];
+    jw_strn(w, s, rfc3339_format(t, TIME_LOCAL_OFFSET_MIN, s));
 }

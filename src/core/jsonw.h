@@ -32,6 +32,8 @@ void jw_int(struct jsonw *w, int64_t v);
 void jw_double(struct jsonw *w, double v);
 void jw_bool(struct jsonw *w, bool v);
 void jw_null(struct jsonw *w);
+/* An instant as RFC 3339 in local time (+08:00), the way every time leaves the server. */
+void jw_time(struct jsonw *w, int64_t t);
 /* An identifier, or null for 0; a string, or null for NULL. */
 void jw_id_or_null(struct jsonw *w, int64_t id);
 void jw_str_or_null(struct jsonw *w, const char *s);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "core/arena.h"
+
 int64_t days_from_civil(int y, unsigned m, unsigned d)
 {
     y -= m <= 2;
@@ -184,4 +186,11 @@ int64_t time_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec + time_clock_offset();
+}
+
+char *rfc3339_local(struct arena *a, int64_t t)
+{
+    char *s = arena_alloc(a, RFC3339_MAX);
+    rfc3339_format(t, TIME_LOCAL_OFFSET_MIN, s);
+    return s;
 }

@@ -21,6 +21,10 @@ bool rfc3339_parse(const char *s, size_t n, int64_t *out, int *offset_min);
 /* Writes t at the given offset, e.g. "2026-11-29T17:30:00+08:00"; returns the length. */
 size_t rfc3339_format(int64_t t, int offset_min, char out[RFC3339_MAX]);
 
+struct arena;
+/* t as RFC 3339 in local time (+08:00), allocated in a: for messages. */
+char *rfc3339_local(struct arena *a, int64_t t);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t days_from_civil(int y, unsigned m, unsigned d);
 void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);

@@ -156,13 +156,6 @@ static int refuse(struct error *err, const char *rule, const char *pointer, cons
     return error_rule(err, rule);
 }
 
-static const char *local_time(struct arena *a, int64_t t)
-{
-    char *s = arena_alloc(a, RFC3339_MAX);
-    rfc3339_format(t, TIME_LOCAL_OFFSET_MIN, s);
-    return s;
-}
-
 /* Messages are built in err's arena; a caller without one does not read them. */
 #define SAY(...) (err->arena ? arena_printf(err->arena, __VA_ARGS__) : "")
 
@@ -177,7 +170,7 @@ int rule_check_times(const struct booking_rules *r, const struct standing *s, in
     if (start < now)
         return refuse(
             err, "past", "/start",
-            SAY("is in the past (it is %s now)", err->arena ? local_time(err->arena, now) : ""));
+            SAY("is in the past (it is %s now)", err->arena ? rfc3339_local(err->arena, now) : ""));
     if (end - start > (int64_t)r->max_booking_minutes * 60)
         return refuse(
             err, "length", "/end",

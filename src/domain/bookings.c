@@ -246,13 +246,6 @@ struct creation {
     const char *status; /* what a booking that gets its slot becomes */
 };
 
-static const char *when(struct arena *a, int64_t t)
-{
-    char *s = arena_alloc(a, RFC3339_MAX);
-    rfc3339_format(t, TIME_LOCAL_OFFSET_MIN, s);
-    return s;
-}
-
 /* Closures that meet the booking: one that refuses ends it; one that flags is noted. */
 static int check_closures(struct db *db, struct creation *w, struct booking *b, struct error *err)
 {
@@ -268,7 +261,8 @@ static int check_closures(struct db *db, struct creation *w, struct booking *b, 
         const char *reason = db_col_text(st, 1, NULL);
         if (strcmp(db_col_text(st, 2, NULL), "refuse") == 0) {
             error_set(err, ERR_CONFLICT, "the station is closed from %s to %s: %s",
-                      when(w->a, db_col_int(st, 3)), when(w->a, db_col_int(st, 4)), reason);
+                      rfc3339_local(w->a, db_col_int(st, 3)),
+                      rfc3339_local(w->a, db_col_int(st, 4)), reason);
             db_exec(st, NULL);
             return error_rule(err, "closure");
         }
@@ -406,7 +400,7 @@ static int64_t new_series(struct db *db, struct creation *w, struct error *err)
 static int refuse_occurrence(struct creation *w, int64_t start, struct error *err)
 {
     const char *what = err->detail ? err->detail : err->nfields ? err->fields[0].detail : "refused";
-    err->detail = arena_printf(w->a, "the occurrence at %s: %s", when(w->a, start), what);
+    err->detail = arena_printf(w->a, "the occurrence at %s: %s", rfc3339_local(w->a, start), what);
     return -1;
 }
 

@@ -12,13 +12,12 @@
 
 void access_log_write(int fd, const struct access_entry *e)
 {
-    char tbuf[RFC3339_MAX];
     struct buf b = BUF_INIT;
     struct jsonw w;
     jw_init(&w, &b);
     jw_obj_open(&w);
     jw_key(&w, "time");
-    jw_strn(&w, tbuf, rfc3339_format(time_now(), TIME_LOCAL_OFFSET_MIN, tbuf));
+    jw_time(&w, time_now());
     jw_key(&w, "id");
     jw_int(&w, (int64_t)e->id);
     jw_key(&w, "method");
