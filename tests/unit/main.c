@@ -16,6 +16,7 @@ static const struct {
     {"text", test_text},     {"import values", test_import_values},
     {"ical", test_ical},     {"recurrence", test_recurrence},
     {"slots", test_slots},   {"booking rules", test_booking_rules},
+    {"qr", test_qr},         {"checkin code", test_checkin_code},
 };
 
 int main(void)
