@@ -198,6 +198,29 @@ static int closure_target(struct db *db, struct arena *a, const void *rec, struc
     return s ? station_target(db, a, s, t, err) : -1;
 }
 
+/* Bookings already made for a time the station now closes are flagged (not cancelled:
+ * the staff decide with the booker), so that the calendar shows them. */
+static int flag_closed(struct db *db, struct arena *a, const void *before, const void *after,
+                       struct error *err)
+{
+    (void)before;
+    const struct closure *c = after;
+    struct db_stmt *st = db_stmt(db, Q_BOOKING_FLAG_CLOSED, err);
+    if (st == NULL)
+        return -1;
+    const char *flag = arena_printf(a, "closure %lld: %s", (long long)c->id, c->reason);
+    db_bind_text(st, 1, flag, strlen(flag));
+    db_bind_int(st, 2, time_now());
+    db_bind_int(st, 3, c->station_id);
+    if (fields_is_null(&closure_table, c, "room_id"))
+        db_bind_null(st, 4);
+    else
+        db_bind_int(st, 4, c->room_id);
+    db_bind_int(st, 5, c->start);
+    db_bind_int(st, 6, c->end);
+    return db_exec(st, err);
+}
+
 static const struct reference closure_refs[] = {
     {"station_id", Q_STATION_GET, "station"},
 };
@@ -228,6 +251,7 @@ const struct entity closure_entity = {
     .public_read = true, /* a holiday is news for everyone who might book */
     .write_roles = ROLE_BIT(ROLE_COMMITTEE_ADMIN) | ROLE_BIT(ROLE_STATION_MANAGER),
     .target = closure_target,
+    .after_write = flag_closed,
 };
 
 /* ---- making bookings ---- */

@@ -233,6 +233,12 @@ static const char *const sql[Q__MAX] = {
     [Q_BOOKING_FEED_ORG] = FEED_SELECT "b.org_id = ?1" FEED_WINDOW,
     [Q_BOOKING_FEED_ONE] = FEED_SELECT "b.id = ?1 AND CAST(?2 AS BIGINT) IS NOT NULL "
                                        "AND CAST(?3 AS BIGINT) IS NOT NULL",
+    /* the active bookings a new closure falls on, flagged so that the station sees them */
+    [Q_BOOKING_FLAG_CLOSED] =
+        "UPDATE bookings SET flag = ?1, version = version + 1, updated_at = ?2 "
+        "WHERE room_id IN (SELECT id FROM rooms WHERE station_id = ?3 "
+        "AND (CAST(?4 AS BIGINT) IS NULL OR id = ?4)) AND start_at > CAST(?5 AS BIGINT) - 86400 "
+        "AND start_at < ?6 AND end_at > ?5 AND status IN ('offered', 'pending', 'confirmed')",
     [Q_STATION_LOCK] = "SELECT id FROM stations WHERE id = ?1 FOR UPDATE",
 
     [Q_CLOSURE_GET] = CLOSURE_SELECT " WHERE id = ?1",

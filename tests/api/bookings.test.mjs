@@ -476,6 +476,22 @@ test('waiting list: an offer cannot be accepted after offer_expires_at, swept or
 
 // ---- closures ----
 
+test('closures: bookings already made for the closed time are flagged, not cancelled; others are left alone', async () => {
+  const d = week(30);
+  const inside = await book('admin', booking(at(d, '10:00'), at(d, '11:00'), { room_id: 2, attendance: 2 }));
+  const otherRoom = await book('admin', booking(at(d, '10:00'), at(d, '11:00'), { room_id: 3, attendance: 2 }));
+  const touching = await book('admin', booking(at(d, '12:00'), at(d, '13:00'), { room_id: 2, attendance: 2 }));
+  const r = await send('xita_station', 'POST', '/api/v1/closures',
+    { station_id: 1, room_id: 2, start: at(d, '09:00'), end: at(d, '12:00'), reason: '空调检修' });
+  assert.equal(r.status, 201, r.text);
+  const flagged = await get(inside.id);
+  assert.equal(flagged.flag, `closure ${r.json.id}: 空调检修`);
+  assert.equal(flagged.status, 'confirmed', 'the staff decide with the booker: nothing is cancelled');
+  assert.equal(flagged.version, inside.version + 1);
+  assert.equal((await get(otherRoom.id)).flag, null, 'a room\'s closure flags only that room');
+  assert.equal((await get(touching.id)).flag, null, 'a booking from the closure\'s end on is not in it');
+});
+
 test('closures: refuse (409 closure), flag (201 with flag), a room\'s closure only that room; availability shows them', async () => {
   const d = week(3);
   const mk = async (user, body) => {
