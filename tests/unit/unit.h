@@ -50,6 +50,7 @@ void test_recurrence(void);
 void test_ical(void);
 void test_booking_rules(void);
 void test_slots(void);
+void test_rotation(void);
 void test_qr(void);
 void test_checkin_code(void);
 
