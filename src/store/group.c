@@ -83,10 +83,10 @@ static void run_job(struct db *db, struct job *j, bool alone)
     j->rc = j->fn(db, j->ctx, j->err);
     if (alone)
         return;
+    if (j->rc == 0 && db_savepoint_release(db, j->err) != 0)
+        j->rc = -1; /* the savepoint is still there: undone below, as a failure */
     if (j->rc != 0)
         db_savepoint_rollback(db);
-    else if (db_savepoint_release(db, j->err) != 0)
-        j->rc = -1;
 }
 
 static void run_batch(struct db *db, struct job *batch)
