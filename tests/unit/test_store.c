@@ -3,11 +3,14 @@
  * SQLite file: migrations, create/read/update/delete, optimistic concurrency,
  * references, dependants, pagination and search.
  */
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/arena.h"
 #include "domain/demo.h"
+#include "domain/entity.h"
 #include "domain/places.h"
 #include "store/db.h"
 #include "store/driver.h"
@@ -135,6 +138,91 @@ static void test_listing(struct db *db, struct arena *a)
     CHECK(n == 2); /* the classroom (60) and the meeting room (30), not the talk room (6) */
 }
 
+/* ---- group commit: concurrent writers share commits, and a failed one is undone alone ---- */
+
+#define WRITERS    8
+#define EACH       40
+#define FAIL_EVERY 5
+
+struct writer {
+    const char *path;
+    int ok, failed, wrong;
+};
+
+/* Inserts a building, then fails on purpose every FAIL_EVERY-th time: its insert must go. */
+static int insert_txn(struct db *db, void *ctx, struct error *err)
+{
+    int i = *(int *)ctx;
+    struct db_stmt *st = db_stmt(db, Q_BUILDING_INSERT, err);
+    if (st == NULL)
+        return -1;
+    db_bind_text(st, 1, "并发大厦", strlen("并发大厦"));
+    db_bind_text(st, 2, "珠江东路", strlen("珠江东路"));
+    db_bind_double(st, 3, 23.1);
+    db_bind_double(st, 4, 113.3);
+    db_bind_null(st, 5);
+    db_bind_null(st, 6);
+    db_bind_int(st, 7, 1);
+    if (db_exec(st, err) != 0)
+        return -1;
+    return i % FAIL_EVERY == 0 ? error_set(err, ERR_RULE, "refused on purpose") : 0;
+}
+
+static void *write_many(void *arg)
+{
+    struct writer *w = arg;
+    struct arena *a = arena_new(0);
+    struct error err;
+    error_init(&err, a);
+    struct db *db = db_open(w->path, false, NULL, &err);
+    for (int i = 1; db && i <= EACH; i++) {
+        error_reset(&err);
+        int rc = db_transact(db, DB_WRITE, insert_txn, &i, &err);
+        bool meant = i % FAIL_EVERY == 0;
+        if (rc == 0 && !meant)
+            w->ok++;
+        else if (rc != 0 && meant && err.kind == ERR_RULE)
+            w->failed++;
+        else
+            w->wrong++;
+    }
+    db_close(db);
+    arena_free(a);
+    return NULL;
+}
+
+static void test_group_commit(const char *path)
+{
+    pthread_t t[WRITERS];
+    struct writer w[WRITERS];
+    for (int i = 0; i < WRITERS; i++) {
+        w[i] = (struct writer){path, 0, 0, 0};
+        pthread_create(&t[i], NULL, write_many, &w[i]);
+    }
+    int ok = 0, failed = 0, wrong = 0;
+    for (int i = 0; i < WRITERS; i++) {
+        pthread_join(t[i], NULL);
+        ok += w[i].ok, failed += w[i].failed, wrong += w[i].wrong;
+    }
+    CHECK(wrong == 0);
+    CHECK(ok == WRITERS * (EACH - EACH / FAIL_EVERY));
+    CHECK(failed == WRITERS * (EACH / FAIL_EVERY));
+    /* exactly the successful inserts are stored: none of the refused ones */
+    struct arena *a = arena_new(0);
+    struct error err;
+    error_init(&err, a);
+    struct db *db = db_open(path, false, NULL, &err);
+    struct list_query lq = {.limit = 500};
+    void **items;
+    size_t n = 0;
+    int64_t next = 0;
+    CHECK(db && entity_list(db, a, &entity_cli_caller, &building_entity, &lq, &items, &n, &next,
+                            &err) == 0);
+    CHECK(n == (size_t)ok && next == 0);
+    db_close(db);
+    arena_free(a);
+}
+
 void test_store(void)
 {
     char path[] = "/tmp/louyu-unit-XXXXXX";
@@ -155,6 +243,13 @@ void test_store(void)
     CHECK(err.detail && strstr(err.detail, "/nonexistent/dir/x.db"));
     arena_free(a);
     remove_db(path);
+
+    char path2[] = "/tmp/louyu-unit-XXXXXX";
+    if ((db = fresh(path2)) != NULL) {
+        db_close(db);
+        test_group_commit(path2);
+    }
+    remove_db(path2);
 }
 
 void test_redact(void)
