@@ -370,12 +370,12 @@ static int prepare(struct db *db, struct creation *w, struct error *err)
                                                     "no room with id %lld", (long long)b->room_id))
                    : -1;
     if (calendar_lock(db, w->a, w->room->station_id, &w->cal, err) != 0 ||
-        calendar_standing(db, w->a, &w->cal, b->org_id, &w->standing, err) != 0)
+        calendar_target(db, w->a, &w->cal, b->org_id, &w->target, err) != 0)
         return -1;
-    if (calendar_target(db, w->a, &w->cal, b->org_id, &w->target, err) != 0)
-        return -1;
+    /* Access first: a refused caller learns nothing about which organisations exist. */
     enum verdict v = policy_decide(w->c, &booking_entity, ACT_CREATE, &w->target);
-    if (policy_refuse(v == DENY_HIDDEN ? DENY : v, &booking_entity, 0, err) != 0)
+    if (policy_refuse(v == DENY_HIDDEN ? DENY : v, &booking_entity, 0, err) != 0 ||
+        calendar_standing(db, w->a, &w->cal, b->org_id, &w->standing, err) != 0)
         return -1;
     if (!w->room->bookable) {
         error_field(err, ERR_RULE, "/room_id", "this room is not lent out");
