@@ -92,9 +92,10 @@ function connection(url, token) {
         resolve({ status: res.statusCode, json, text });
       });
     });
+    // A local port is unique only per destination: two servers may see the same one.
     req.on('socket', (s) => {
-      if (s.localPort) ports.add(s.localPort);
-      else s.once('connect', () => ports.add(s.localPort));
+      if (s.localPort) ports.add(`${port}:${s.localPort}`);
+      else s.once('connect', () => ports.add(`${port}:${s.localPort}`));
     });
     req.on('error', reject);
     req.end(data || undefined);
@@ -192,7 +193,8 @@ async function raceOneSlot(servers, { room = 1, day = 3 } = {}) {
       title: `抢占 ${i}`, attendance: 5,
     })));
     const ports = new Set(conns.flatMap((c) => [...c.ports]));
-    assert.equal(ports.size, 64, 'every client had a connection of its own');
+    // (more than 64 when a keep-alive connection was closed and opened again)
+    assert.ok(ports.size >= 64, `every client had a connection of its own: ${ports.size}`);
     const codes = tally(answers.map((a) => a.status));
     assert.deepEqual(codes, { 201: 1, 409: 63 }, JSON.stringify(answers.filter((a) => a.status !== 409 && a.status !== 201).map((a) => a.text)));
     for (const a of answers.filter((x) => x.status === 409)) assert.equal(a.json.rule, 'overlap', a.text);
@@ -364,9 +366,15 @@ test('a room moved to another station while a booking of it is in flight: still 
   const fresh = freshDb();
   const name = fresh.db.slice(fresh.db.lastIndexOf('/') + 1);
   const waiting = () => Number(psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${name}' AND wait_event_type = 'Lock'`));
+  // Bounded by the clock, not by a number of tries: on a loaded machine each psql call of
+  // waiting() is slow. A failure says who was waiting for what, to read the interleaving.
   const until = async (what, fn) => {
-    for (let i = 0; i < 600; i++) { if (await fn()) return; await new Promise((r) => setTimeout(r, 50)); }
-    throw new Error(`gave up waiting: ${what}`);
+    for (const deadline = Date.now() + 60000; Date.now() < deadline;) {
+      if (await fn()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const who = psql(`SELECT pid, state, wait_event_type, wait_event, left(query, 80) FROM pg_stat_activity WHERE datname = '${name}'`);
+    throw new Error(`gave up waiting: ${what}; sessions:\n${who}`);
   };
   let srv;
   let lock;
