@@ -32,8 +32,8 @@ const NEXT = {
 // Where a booking may be after any number of moves.
 const REACHABLE = Object.fromEntries(STATUSES.map((s) => {
   const seen = new Set([s]);
-  const todo = [s];
-  while (todo.length) for (const n of NEXT[todo.pop()] || []) if (!seen.has(n)) { seen.add(n); todo.push(n); }
+  const queue = [s];
+  while (queue.length) for (const n of NEXT[queue.pop()] || []) if (!seen.has(n)) { seen.add(n); queue.push(n); }
   return [s, seen];
 }));
 
