@@ -1,7 +1,20 @@
 /* Runs every unit-test group; the last line is "N passed, N failed". */
 #include "unit.h"
 
+#include <stdlib.h>
+
+#include "core/timefmt.h"
+
 int unit_passed, unit_failed;
+
+int64_t unit_time(const char *rfc3339)
+{
+    int64_t t;
+    int offset;
+    if (!rfc3339_parse(rfc3339, strlen(rfc3339), &t, &offset))
+        abort();
+    return t;
+}
 
 /* One group a line, left alone by clang-format, so that adding a group is a one-line diff. */
 /* clang-format off */

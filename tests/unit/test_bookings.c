@@ -17,24 +17,6 @@
 #define DAY    86400
 #define MONTH  ((int64_t)QUOTA_WINDOW_SECONDS)
 
-/* The instant of an RFC 3339 string; aborts on a typo in a test. */
-static int64_t T(const char *s)
-{
-    int64_t t;
-    int off;
-    if (!rfc3339_parse(s, strlen(s), &t, &off))
-        abort();
-    return t;
-}
-
-/* t in local time, in the arena. */
-static const char *L(struct arena *a, int64_t t)
-{
-    char *out = arena_alloc(a, RFC3339_MAX);
-    rfc3339_format(t, TIME_LOCAL_OFFSET_MIN, out);
-    return out;
-}
-
 static void free_json(void *p)
 {
     json_decref(p);
@@ -387,8 +369,8 @@ static void test_times(struct arena *a)
 {
     const struct booking_rules *r = &booking_rules_default;
     struct standing plain = {0}, vip = {.vip = true}, house = {.house = true, .insider = true};
-    int64_t now = T("2026-03-02T10:00:00+08:00");
-    int64_t t0 = T("2026-03-10T14:00:00+08:00");
+    int64_t now = unit_time("2026-03-02T10:00:00+08:00");
+    int64_t t0 = unit_time("2026-03-10T14:00:00+08:00");
     struct verdict v;
 
     v = check_times(a, r, &plain, t0, t0 + HOUR, now);
@@ -506,7 +488,8 @@ static void test_hours_capacity(struct arena *a)
                            "{\"day\":2,\"open\":\"00:00\",\"close\":\"02:00\"}]"),
                       &h, &why) == 0);
     struct verdict v;
-#define HOURS(s, e) (error_init(&v.err, a), v.rc = rule_check_hours(&h, T(s), T(e), &v.err), &v)
+#define HOURS(s, e)                                                                                \
+    (error_init(&v.err, a), v.rc = rule_check_hours(&h, unit_time(s), unit_time(e), &v.err), &v)
     CHECK(accepted(HOURS("2026-03-02T09:00:00+08:00", "2026-03-02T12:00:00+08:00")));
     CHECK(accepted(HOURS("2026-03-02T10:00:00+08:00", "2026-03-02T11:00:00+08:00")));
     CHECK(accepted(HOURS("2026-03-02T23:00:00+08:00", "2026-03-03T00:00:00+08:00")));
@@ -587,7 +570,7 @@ static int64_t brute_month(const struct held *o, size_t n, int64_t start, int64_
 
 static void test_worst_month_cases(void)
 {
-    int64_t s = T("2026-06-10T10:00:00+08:00"), e = s + 2 * HOUR;
+    int64_t s = unit_time("2026-06-10T10:00:00+08:00"), e = s + 2 * HOUR;
     CHECK(rule_worst_month(NULL, 0, s, e) == 2 * HOUR);
 
     /* ten days before: both in one window */
@@ -650,7 +633,7 @@ static void test_worst_month_cases(void)
 static void worst_month_random(bool overlapping, int cases)
 {
     const int64_t q = 15 * MINUTE;
-    int64_t base = T("2026-06-01T00:00:00+08:00");
+    int64_t base = unit_time("2026-06-01T00:00:00+08:00");
     int mismatches = 0;
     for (int c = 0; c < cases; c++) {
         struct held o[24];
@@ -706,7 +689,7 @@ static void test_quota(struct arena *a)
 {
     const struct booking_rules *r = &booking_rules_default;
     struct standing plain = {0}, vip = {.vip = true}, house = {.house = true, .insider = true};
-    int64_t s = T("2026-06-10T10:00:00+08:00");
+    int64_t s = unit_time("2026-06-10T10:00:00+08:00");
     struct verdict v;
 #define QUOTA(st, o, n, open, start, end)                                                          \
     (error_init(&v.err, a),                                                                        \
@@ -793,10 +776,11 @@ static bool same_intervals(struct arena *a, const struct interval *got, size_t n
         return true;
     fprintf(stderr, "  got %zu:", n);
     for (size_t i = 0; i < n; i++)
-        fprintf(stderr, " [%s, %s)", L(a, got[i].start), L(a, got[i].end));
+        fprintf(stderr, " [%s, %s)", rfc3339_local(a, got[i].start), rfc3339_local(a, got[i].end));
     fprintf(stderr, "\n  want %zu:", nwant);
     for (size_t i = 0; i < nwant; i++)
-        fprintf(stderr, " [%s, %s)", L(a, want[i].start), L(a, want[i].end));
+        fprintf(stderr, " [%s, %s)", rfc3339_local(a, want[i].start),
+                rfc3339_local(a, want[i].end));
     fprintf(stderr, "\n");
     return false;
 }
@@ -824,7 +808,7 @@ static void test_slots_open(struct arena *a)
                                       "{\"day\":4,\"open\":\"09:00\",\"close\":\"17:00\"},"
                                       "{\"day\":5,\"open\":\"09:00\",\"close\":\"17:00\"},"
                                       "{\"day\":6,\"open\":\"10:00\",\"close\":\"16:00\"}]");
-    int64_t m = T("2026-03-02T00:00:00+08:00"); /* a Monday */
+    int64_t m = unit_time("2026-03-02T00:00:00+08:00"); /* a Monday */
     struct interval week[] = {
         {m + 9 * HOUR, m + 12 * HOUR},
         {m + 18 * HOUR, m + DAY + 2 * HOUR}, /* joined across midnight */
@@ -837,8 +821,8 @@ static void test_slots_open(struct arena *a)
     struct interval out[32];
     size_t n = slots_open(&h, m, m + 7 * DAY, out, N(out));
     CHECK(same_intervals(a, out, n, week, N(week)));
-    CHECK(n == 7 && strcmp(L(a, out[1].start), "2026-03-02T18:00:00+08:00") == 0 &&
-          strcmp(L(a, out[1].end), "2026-03-03T02:00:00+08:00") == 0);
+    CHECK(n == 7 && strcmp(rfc3339_local(a, out[1].start), "2026-03-02T18:00:00+08:00") == 0 &&
+          strcmp(rfc3339_local(a, out[1].end), "2026-03-03T02:00:00+08:00") == 0);
     /* Sunday alone: closed */
     CHECK(slots_open(&h, m + 6 * DAY, m + 7 * DAY, out, N(out)) == 0);
     /* two weeks: the pattern repeats */
@@ -888,12 +872,13 @@ static void test_slots_open(struct arena *a)
     CHECK(slots_open(&h, m + 11 * HOUR, m + 10 * HOUR, out, N(out)) == 0);
 
     /* The local weekday, not UTC's: 01:00 UTC Monday is 09:00 local Monday. */
-    n = slots_open(&h, T("2026-03-02T01:00:00Z"), T("2026-03-02T02:00:00Z"), out, N(out));
+    n = slots_open(&h, unit_time("2026-03-02T01:00:00Z"), unit_time("2026-03-02T02:00:00Z"), out,
+                   N(out));
     struct interval utc[] = {{m + 9 * HOUR, m + 10 * HOUR}};
     CHECK(same_intervals(a, out, n, utc, N(utc)));
 
     /* Before 1970 (negative days): 1969-12-29 was a Monday. */
-    int64_t m69 = T("1969-12-29T00:00:00+08:00");
+    int64_t m69 = unit_time("1969-12-29T00:00:00+08:00");
     n = slots_open(&h, m69, m69 + 7 * DAY, out, N(out));
     struct interval week69[7];
     for (size_t i = 0; i < 7; i++)
@@ -1098,10 +1083,10 @@ static void test_slots_subtract(struct arena *a)
 
 static void test_slots_fit(struct arena *a)
 {
-    int64_t m = T("2026-03-02T00:00:00+08:00");
+    int64_t m = unit_time("2026-03-02T00:00:00+08:00");
     int64_t out[64];
     size_t n;
-#define AT(i, s) CHECK(n > (i) && strcmp(L(a, out[i]), s) == 0)
+#define AT(i, s) CHECK(n > (i) && strcmp(rfc3339_local(a, out[i]), s) == 0)
 
     /* A 30-minute grid falls on :00 and :30 local time. */
     struct interval f1[] = {{m + 9 * HOUR + 10 * MINUTE, m + 11 * HOUR}};
@@ -1137,7 +1122,7 @@ static void test_slots_fit(struct arena *a)
     AT(1, "2026-03-03T00:00:00+08:00");
     AT(2, "2026-03-04T00:00:00+08:00");
     /* before 1970 too */
-    int64_t m69 = T("1969-12-31T00:00:00+08:00");
+    int64_t m69 = unit_time("1969-12-31T00:00:00+08:00");
     struct interval f5[] = {{m69 + 9 * HOUR + 10 * MINUTE, m69 + 10 * HOUR + 30 * MINUTE}};
     n = slots_fit(f5, 1, 30 * MINUTE, 30 * MINUTE, m69 - DAY, out, N(out));
     CHECK(n == 2);

@@ -12,24 +12,6 @@
 #define DAY  86400
 #define WEEK (7 * DAY)
 
-/* The instant of an RFC 3339 string; aborts on a typo in a test. */
-static int64_t T(const char *s)
-{
-    int64_t t;
-    int off;
-    if (!rfc3339_parse(s, strlen(s), &t, &off))
-        abort();
-    return t;
-}
-
-/* t in local time, in the arena. */
-static const char *L(struct arena *a, int64_t t)
-{
-    char *out = arena_alloc(a, RFC3339_MAX);
-    rfc3339_format(t, TIME_LOCAL_OFFSET_MIN, out);
-    return out;
-}
-
 struct run {
     int rc;
     int64_t *starts;
@@ -61,15 +43,15 @@ static int refused(const struct run *r, enum err_kind kind, const char *says)
 
 static void test_recurrence_accepts(struct arena *a)
 {
-    int64_t far = T("2030-01-01T00:00:00+08:00");
-    int64_t mon = T("2027-01-11T19:00:00+08:00");
+    int64_t far = unit_time("2030-01-01T00:00:00+08:00");
+    int64_t mon = unit_time("2027-01-11T19:00:00+08:00");
 
     struct run r = expand(a, "FREQ=WEEKLY;COUNT=4", mon, far);
     CHECK(r.rc == 0 && r.n == 4);
     CHECK(r.n == 4 && r.starts[0] == mon);
     for (size_t i = 1; i < r.n; i++)
         CHECK(r.starts[i] - r.starts[i - 1] == WEEK);
-    CHECK(r.n == 4 && strcmp(L(a, r.starts[3]), "2027-02-01T19:00:00+08:00") == 0);
+    CHECK(r.n == 4 && strcmp(rfc3339_local(a, r.starts[3]), "2027-02-01T19:00:00+08:00") == 0);
 
     r = expand(a, "FREQ=WEEKLY;INTERVAL=2;COUNT=3", mon, far);
     CHECK(r.rc == 0 && r.n == 3);
@@ -80,40 +62,41 @@ static void test_recurrence_accepts(struct arena *a)
     CHECK(r.rc == 0 && r.n == 3 && r.starts[2] - r.starts[0] == 2 * DAY);
 
     /* The second Tuesday of each month, across months of different lengths. */
-    r = expand(a, "FREQ=MONTHLY;BYDAY=2TU;COUNT=3", T("2027-01-12T19:00:00+08:00"), far);
+    r = expand(a, "FREQ=MONTHLY;BYDAY=2TU;COUNT=3", unit_time("2027-01-12T19:00:00+08:00"), far);
     CHECK(r.rc == 0 && r.n == 3);
     if (r.n == 3) {
-        CHECK_STR(L(a, r.starts[0]), "2027-01-12T19:00:00+08:00");
-        CHECK_STR(L(a, r.starts[1]), "2027-02-09T19:00:00+08:00");
-        CHECK_STR(L(a, r.starts[2]), "2027-03-09T19:00:00+08:00");
+        CHECK_STR(rfc3339_local(a, r.starts[0]), "2027-01-12T19:00:00+08:00");
+        CHECK_STR(rfc3339_local(a, r.starts[1]), "2027-02-09T19:00:00+08:00");
+        CHECK_STR(rfc3339_local(a, r.starts[2]), "2027-03-09T19:00:00+08:00");
     }
-    r = expand(a, "FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", T("2027-01-29T19:30:00+08:00"), far);
+    r = expand(a, "FREQ=MONTHLY;BYDAY=-1FR;COUNT=3", unit_time("2027-01-29T19:30:00+08:00"), far);
     CHECK(r.rc == 0 && r.n == 3);
     if (r.n == 3) {
-        CHECK_STR(L(a, r.starts[1]), "2027-02-26T19:30:00+08:00");
-        CHECK_STR(L(a, r.starts[2]), "2027-03-26T19:30:00+08:00");
+        CHECK_STR(rfc3339_local(a, r.starts[1]), "2027-02-26T19:30:00+08:00");
+        CHECK_STR(rfc3339_local(a, r.starts[2]), "2027-03-26T19:30:00+08:00");
     }
     /* An early-morning local time is the previous day in UTC: still the local weekday. */
-    r = expand(a, "FREQ=WEEKLY;BYDAY=TU;COUNT=2", T("2027-01-12T07:00:00+08:00"), far);
+    r = expand(a, "FREQ=WEEKLY;BYDAY=TU;COUNT=2", unit_time("2027-01-12T07:00:00+08:00"), far);
     CHECK(r.rc == 0 && r.n == 2 && r.starts[1] - r.starts[0] == WEEK);
 
     /* UNTIL as a date includes that day; as a local date-time or in UTC it is inclusive. */
     r = expand(a, "FREQ=WEEKLY;UNTIL=20270125", mon, far);
     CHECK(r.rc == 0 && r.n == 3);
-    CHECK(r.n == 3 && strcmp(L(a, r.starts[2]), "2027-01-25T19:00:00+08:00") == 0);
+    CHECK(r.n == 3 && strcmp(rfc3339_local(a, r.starts[2]), "2027-01-25T19:00:00+08:00") == 0);
     r = expand(a, "FREQ=WEEKLY;UNTIL=20270125T190000", mon, far);
     CHECK(r.rc == 0 && r.n == 3);
     r = expand(a, "FREQ=WEEKLY;UNTIL=20270125T110000Z", mon, far);
     CHECK(r.rc == 0 && r.n == 3);
     r = expand(a, "FREQ=WEEKLY;UNTIL=20270125T105959Z", mon, far);
     CHECK(r.rc == 0 && r.n == 2);
-    r = expand(a, "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20270601", T("2027-01-12T19:00:00+08:00"), far);
+    r = expand(a, "FREQ=MONTHLY;BYDAY=2TU;UNTIL=20270601", unit_time("2027-01-12T19:00:00+08:00"),
+               far);
     CHECK(r.rc == 0 && r.n == 5); /* Jan to May; June's is the 8th */
 
     /* The caller's cut-off, inclusive; the rule need not end by itself. */
-    r = expand(a, "FREQ=WEEKLY", mon, T("2027-02-01T19:00:00+08:00"));
+    r = expand(a, "FREQ=WEEKLY", mon, unit_time("2027-02-01T19:00:00+08:00"));
     CHECK(r.rc == 0 && r.n == 4);
-    r = expand(a, "FREQ=WEEKLY;COUNT=10", mon, T("2027-02-01T18:59:59+08:00"));
+    r = expand(a, "FREQ=WEEKLY;COUNT=10", mon, unit_time("2027-02-01T18:59:59+08:00"));
     CHECK(r.rc == 0 && r.n == 3);
     r = expand(a, "freq=weekly;count=2", mon, mon);
     CHECK(r.rc == 0 && r.n == 1 && r.starts[0] == mon);
@@ -125,8 +108,8 @@ static void test_recurrence_accepts(struct arena *a)
 
 static void test_recurrence_refuses(struct arena *a)
 {
-    int64_t far = T("2030-01-01T00:00:00+08:00");
-    int64_t mon = T("2027-01-11T19:00:00+08:00");
+    int64_t far = unit_time("2030-01-01T00:00:00+08:00");
+    int64_t mon = unit_time("2027-01-11T19:00:00+08:00");
     struct run r;
 
     r = expand(a, "FREQ=WEEKLY;COUNT=201", mon, far);
@@ -161,7 +144,7 @@ static void test_recurrence_refuses(struct arena *a)
     r = expand(a, "FREQ=WEEKLY;BYDAY=TU;COUNT=4", mon, far);
     CHECK(refused(&r, ERR_RULE, "starts on Monday 2027-01-11 19:00"));
     CHECK(refused(&r, ERR_RULE, "such as Tuesday 2027-01-12 19:00"));
-    r = expand(a, "FREQ=MONTHLY;BYDAY=2TU", T("2027-01-19T19:00:00+08:00"), far);
+    r = expand(a, "FREQ=MONTHLY;BYDAY=2TU", unit_time("2027-01-19T19:00:00+08:00"), far);
     CHECK(refused(&r, ERR_RULE, "Tuesday 2027-01-19 19:00, which the rule does not produce"));
     /* A rule that never matches is bounded by 'until', not searched to libical's 2582. */
     r = expand(a, "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", mon, far);
@@ -170,7 +153,7 @@ static void test_recurrence_refuses(struct arena *a)
     /* Unbounded, or bounded too far away. */
     r = expand(a, "FREQ=DAILY", mon, far);
     CHECK(refused(&r, ERR_RULE, "more than 200 occurrences before 2030-01-01: give a COUNT"));
-    r = expand(a, "FREQ=WEEKLY;INTERVAL=2", mon, T("2100-01-01T00:00:00+08:00"));
+    r = expand(a, "FREQ=WEEKLY;INTERVAL=2", mon, unit_time("2100-01-01T00:00:00+08:00"));
     CHECK(refused(&r, ERR_RULE, "give a COUNT or an UNTIL"));
     r = expand(a, "FREQ=WEEKLY", mon, INT64_MAX);
     CHECK(refused(&r, ERR_RULE, "give a COUNT or an UNTIL"));
@@ -232,9 +215,9 @@ void test_ical(void)
     struct ical_event ev[2] = {
         {
             .uid = "booking-42@louyu",
-            .start = T("2027-01-12T19:00:00+08:00"),
-            .end = T("2027-01-12T21:00:00+08:00"),
-            .stamp = T("2026-12-01T09:30:00+08:00"),
+            .start = unit_time("2027-01-12T19:00:00+08:00"),
+            .end = unit_time("2027-01-12T21:00:00+08:00"),
+            .stamp = unit_time("2026-12-01T09:30:00+08:00"),
             .summary = "支部学习, 第一次",
             .location = "西塔 3F; 会议室",
             .description = "带上笔记本\n和党章",
@@ -243,9 +226,9 @@ void test_ical(void)
         },
         {
             .uid = "booking-43@louyu",
-            .start = T("2027-01-19T19:00:00+08:00"),
-            .end = T("2027-01-19T21:00:00+08:00"),
-            .stamp = T("2026-12-02T09:30:00+08:00"),
+            .start = unit_time("2027-01-19T19:00:00+08:00"),
+            .end = unit_time("2027-01-19T21:00:00+08:00"),
+            .stamp = unit_time("2026-12-02T09:30:00+08:00"),
             .summary = long_summary,
             .status = "CANCELLED",
             .sequence = 1,

@@ -113,14 +113,6 @@ static const char *canon(struct arena *a, const char *text, const char **why)
     return out;
 }
 
-/* Seconds of a local (UTC+8) time. */
-static int64_t local(const char *s)
-{
-    int64_t t = 0;
-    rfc3339_parse(s, strlen(s), &t, NULL);
-    return t;
-}
-
 void test_hours(void)
 {
     struct arena *a = arena_new(0);
@@ -152,12 +144,17 @@ void test_hours(void)
                            "{\"day\":6,\"open\":\"09:30\",\"close\":\"17:30\"}]"),
                       &h, &why) == 0);
     /* 2026-11-30 is a Monday, 2026-12-05 a Saturday, 2026-12-06 a Sunday. */
-    CHECK(hours_cover(&h, local("2026-11-30T19:00:00+08:00"), local("2026-11-30T21:30:00+08:00")));
-    CHECK(!hours_cover(&h, local("2026-11-30T21:00:00+08:00"), local("2026-11-30T22:00:00+08:00")));
-    CHECK(!hours_cover(&h, local("2026-11-30T08:30:00+08:00"), local("2026-11-30T10:00:00+08:00")));
-    CHECK(hours_cover(&h, local("2026-12-05T01:30:00Z"), local("2026-12-05T09:30:00Z")));
-    CHECK(!hours_cover(&h, local("2026-12-06T10:00:00+08:00"), local("2026-12-06T11:00:00+08:00")));
-    CHECK(!hours_cover(&h, local("2026-11-30T10:00:00+08:00"), local("2026-11-30T10:00:00+08:00")));
+    CHECK(hours_cover(&h, unit_time("2026-11-30T19:00:00+08:00"),
+                      unit_time("2026-11-30T21:30:00+08:00")));
+    CHECK(!hours_cover(&h, unit_time("2026-11-30T21:00:00+08:00"),
+                       unit_time("2026-11-30T22:00:00+08:00")));
+    CHECK(!hours_cover(&h, unit_time("2026-11-30T08:30:00+08:00"),
+                       unit_time("2026-11-30T10:00:00+08:00")));
+    CHECK(hours_cover(&h, unit_time("2026-12-05T01:30:00Z"), unit_time("2026-12-05T09:30:00Z")));
+    CHECK(!hours_cover(&h, unit_time("2026-12-06T10:00:00+08:00"),
+                       unit_time("2026-12-06T11:00:00+08:00")));
+    CHECK(!hours_cover(&h, unit_time("2026-11-30T10:00:00+08:00"),
+                       unit_time("2026-11-30T10:00:00+08:00")));
 
     char *out;
     CHECK(services_canon(a, J(a, "[\"读书角\",\"文化墙\"]"), &out, &why) == 0);

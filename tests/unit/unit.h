@@ -5,6 +5,7 @@
 #ifndef LOUYU_TESTS_UNIT_H
 #define LOUYU_TESTS_UNIT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,9 @@ extern int unit_passed, unit_failed;
                     g_ ? g_ : "(null)", w_);                                                       \
         }                                                                                          \
     } while (0)
+
+/* The instant of an RFC 3339 string; aborts on a typo in a test. */
+int64_t unit_time(const char *rfc3339);
 
 void test_arena(void);
 void test_buf(void);
