@@ -194,3 +194,8 @@ char *rfc3339_local(struct arena *a, int64_t t)
     rfc3339_format(t, TIME_LOCAL_OFFSET_MIN, s);
     return s;
 }
+
+int day_of_week(int64_t days)
+{
+    return (int)(((days % 7) + 7 + 3) % 7) + 1; /* 1970-01-01 was a Thursday */
+}

@@ -29,6 +29,9 @@ char *rfc3339_local(struct arena *a, int64_t t);
 int64_t days_from_civil(int y, unsigned m, unsigned d);
 void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 
+/* The day of the week of a day since the epoch: 1 = Monday ... 7 = Sunday. */
+int day_of_week(int64_t days);
+
 /* Parses "YYYY-MM-DD" into days since the epoch. */
 bool date_parse(const char *s, size_t n, int64_t *days);
 

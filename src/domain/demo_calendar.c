@@ -19,7 +19,7 @@
 static int64_t local_day(int d, int *weekday)
 {
     int64_t today = (time_now() + TIME_LOCAL_OFFSET_MIN * 60) / 86400 + d;
-    *weekday = (int)(((today % 7) + 7 + 3) % 7) + 1;
+    *weekday = day_of_week(today);
     return today * 86400 - TIME_LOCAL_OFFSET_MIN * 60;
 }
 

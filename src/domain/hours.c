@@ -131,7 +131,7 @@ static int64_t open_until(const struct week_hours *h, int64_t t)
     int64_t local = t + TIME_LOCAL_OFFSET_MIN * 60;
     int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     int64_t midnight = days * 86400 - TIME_LOCAL_OFFSET_MIN * 60;
-    int day = (int)(((days % 7) + 7 + 3) % 7) + 1; /* 1970-01-01 was a Thursday */
+    int day = day_of_week(days);
     int64_t minute = (t - midnight) / 60;
     for (int i = 0; i < h->n; i++) {
         const struct span *s = &h->spans[i];

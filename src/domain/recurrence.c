@@ -77,7 +77,7 @@ static const char *describe(struct arena *a, int64_t t)
     int y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    int64_t wd = ((days + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
+    int64_t wd = day_of_week(days) - 1; /* weekday_names starts on Monday */
     return arena_printf(a, "%s %04d-%02u-%02u %02d:%02d", weekday_names[wd], y, m, d,
                         (int)(secs / 3600), (int)(secs / 60 % 60));
 }

@@ -25,7 +25,7 @@ size_t slots_open(const struct week_hours *h, int64_t from, int64_t to, struct i
             last = floor_div(to + LOCAL_OFFSET, 86400);
     for (int64_t day = first; day <= last; day++) {
         int64_t midnight = day * 86400 - LOCAL_OFFSET;
-        int weekday = (int)(((day % 7) + 7 + 3) % 7) + 1; /* 1970-01-01 was a Thursday */
+        int weekday = day_of_week(day);
         for (int i = 0; i < h->n; i++) {
             const struct span *s = &h->spans[i];
             if (s->day != weekday)
