@@ -18,7 +18,7 @@
 
 struct user_opts {
     const char *db, *role, *display_name;
-    int64_t org_id, station_id;
+    int64_t org_id, station_id, member_id;
 };
 
 static int parse_id(const char *s, int64_t *out)
@@ -39,6 +39,7 @@ static int parse(int argc, char **argv, struct user_opts *o)
         {"role", required_argument, NULL, 'r'},
         {"org", required_argument, NULL, 'o'},
         {"station", required_argument, NULL, 's'},
+        {"member", required_argument, NULL, 'm'},
         {"name", required_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
@@ -58,7 +59,10 @@ static int parse(int argc, char **argv, struct user_opts *o)
             break;
         case 'o':
         case 's':
-            if (parse_id(optarg, c == 'o' ? &o->org_id : &o->station_id) != 0)
+        case 'm':
+            if (parse_id(optarg, c == 'o'   ? &o->org_id
+                                 : c == 's' ? &o->station_id
+                                            : &o->member_id) != 0)
                 return cli_usage_error("user", "--%s takes a positive id, not '%s'",
                                        opts[which].name, optarg);
             break;
@@ -116,7 +120,8 @@ static int add(struct db *db, struct arena *a, const char *name, const struct us
     const char *pw = read_password(a);
     if (pw == NULL)
         return error_set(err, ERR_INVALID, "no password: set LOUYU_PASSWORD or pipe one line");
-    struct user *u = user_add(db, a, &entity_cli_caller, name, o->display_name, false, pw, err);
+    struct user *u = user_add(db, a, &entity_cli_caller, name, o->display_name, false, o->member_id, pw,
+                             err);
     if (u == NULL)
         return -1;
     if (o->role &&

@@ -50,7 +50,8 @@ const struct command cli_commands[] = {
      "to the next organisation waiting for it.\n\n" DB_HELP,
      cmd_bookings},
     {"user", "manage who may sign in, and their roles",
-     "usage: louyu user add NAME [--role ROLE [--org ID | --station ID]] [--name TEXT] --db PATH\n"
+     "usage: louyu user add NAME [--role ROLE [--org ID | --station ID]] [--name TEXT]\n"
+     "                      [--member ID] --db PATH\n"
      "       louyu user passwd NAME --db PATH\n"
      "       louyu user grant NAME --role ROLE [--org ID | --station ID] --db PATH\n"
      "       louyu user revoke NAME --role ROLE [--org ID | --station ID] --db PATH\n"
@@ -60,7 +61,9 @@ const struct command cli_commands[] = {
      "station (--station). A user may hold several grants.\n"
      "The password comes from $LOUYU_PASSWORD, else from the first line of standard\n"
      "input; at least 8 characters. Changing it ends the user's sessions.\n\n" DB_HELP
-     "  --name TEXT    the user's display name\n",
+     "  --name TEXT    the user's display name\n"
+     "  --member ID    the person in the register the account belongs to (so that\n"
+     "                 the user signs up and checks in to activities as that person)\n",
      cmd_user},
     {"import", "import members from a CSV file (UTF-8, GB18030/GBK or Big5)",
      "usage: louyu import members FILE [--dry-run] [--partial] [--encoding ENC]\n"

@@ -48,6 +48,7 @@ struct grant {
 struct caller {
     int64_t user_id;
     const char *username;
+    int64_t member_id; /* the person in the register the user is; 0 for none */
     bool admin;
     struct grant grants[CALLER_MAX_GRANTS];
     size_t ngrants;

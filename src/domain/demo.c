@@ -191,7 +191,7 @@ static int add_users(struct db *db, struct arena *a, const int64_t *ids, const c
 {
     for (size_t i = 0; i < COUNT(demo_users); i++) {
         struct user *u = user_add(db, a, &entity_cli_caller, demo_users[i].username,
-                                  demo_users[i].display_name, false, password, err);
+                                  demo_users[i].display_name, false, 0, password, err);
         if (u == NULL)
             return -1;
         const char *json = arena_printf(a, "{\"user_id\":%lld,\"role\":\"%s\"}", (long long)u->id,

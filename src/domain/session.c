@@ -151,7 +151,7 @@ int session_signin(struct db *db, struct arena *a, const char *username, const c
     if (throttled(db, user_key, addr_key, retry_after, err) != 0)
         return -1;
     const char *stored = NULL;
-    int64_t user_id = 0;
+    int64_t user_id = 0, member_id = 0;
     struct db_stmt *st = db_stmt(db, Q_USER_CREDENTIALS, err);
     if (st == NULL)
         return -1;
@@ -162,6 +162,7 @@ int session_signin(struct db *db, struct arena *a, const char *username, const c
     if (r == DB_ROW) {
         user_id = db_col_int(st, 0);
         stored = arena_strdup(a, db_col_text(st, 1, NULL));
+        member_id = db_col_null(st, 2) ? 0 : db_col_int(st, 2);
         db_step(st, err);
     }
     if (!password_verify(stored, password)) /* already counted as a failure */
@@ -175,6 +176,7 @@ int session_signin(struct db *db, struct arena *a, const char *username, const c
         return -1;
     out->caller.user_id = user_id;
     out->caller.username = arena_strdup(a, username);
+    out->caller.member_id = member_id;
     out->caller.csrf_token = out->csrf_token;
     return user_load_grants(db, a, user_id, &out->caller, err);
 }
@@ -213,6 +215,7 @@ int session_find(struct db *db, struct arena *a, const char *token, struct sessi
     int64_t seen = db_col_int(st, 4);
     out->expires_at = db_col_int(st, 5);
     bool disabled = db_col_int(st, 6) != 0;
+    c->member_id = db_col_null(st, 7) ? 0 : db_col_int(st, 7);
     db_step(st, err);
     int64_t now = time_now();
     if (disabled || now >= out->expires_at || now - seen > SESSION_IDLE_S)

@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/timefmt.h"
 #include "domain/audit.h"
+#include "domain/members.h"
 
 /* ---- users ---- */
 
@@ -28,6 +29,10 @@ static const struct field user_fields[] = {
      .max_chars = 50,
      .offset = offsetof(struct user, display_name)},
     {.name = "disabled", .type = FT_BOOL, .offset = offsetof(struct user, disabled)},
+    {.name = "member_id",
+     .type = FT_REF,
+     .flags = FF_NULLABLE,
+     .offset = offsetof(struct user, member_id)},
     ENTITY_TRAILER_FIELDS(struct user),
 };
 
@@ -49,6 +54,11 @@ static int end_sessions_if_disabled(struct db *db, struct arena *a, const void *
     return db_exec(st, err);
 }
 
+/* A member has one account at most (a unique index says so too). */
+static const struct reference user_refs[] = {
+    {"member_id", Q_MEMBER_GET, "member"},
+};
+
 static const struct filter user_filters[] = {
     {.param = "disabled", .type = FT_INT, .min = 0, .max = 1},
 };
@@ -65,6 +75,8 @@ const struct entity user_entity = {
     .del = Q_USER_DELETE,
     .dependants = Q_USER_DEPENDANTS,
     .dependants_what = "grants",
+    .refs = user_refs,
+    .nrefs = 1,
     .filters = user_filters,
     .nfilters = 1,
     .after_write = end_sessions_if_disabled,
@@ -93,6 +105,7 @@ struct new_user {
     const char *username, *display_name;
     const char *hash;
     bool disabled;
+    int64_t member_id;
     struct user *stored;
 };
 
@@ -102,6 +115,12 @@ static int add_txn(struct db *db, void *ctx, struct error *err)
     if (policy_refuse(policy_decide(n->c, &user_entity, ACT_CREATE, NULL), &user_entity, 0, err) !=
         0)
         return -1;
+    if (n->member_id && entity_get(db, n->a, &member_entity, n->member_id, err) == NULL)
+        return err->kind == ERR_NOT_FOUND
+                   ? (error_reset(err), error_field(err, ERR_RULE, "/member_id",
+                                                    "no member with id %lld",
+                                                    (long long)n->member_id))
+                   : -1;
     struct db_stmt *st = db_stmt(db, Q_USER_INSERT, err);
     if (st == NULL)
         return -1;
@@ -111,12 +130,17 @@ static int add_txn(struct db *db, void *ctx, struct error *err)
     else
         db_bind_null(st, 2);
     db_bind_int(st, 3, n->disabled ? 1 : 0);
-    db_bind_int(st, 4, time_now());
-    db_bind_text(st, 5, n->hash, strlen(n->hash));
+    if (n->member_id)
+        db_bind_int(st, 4, n->member_id);
+    else
+        db_bind_null(st, 4);
+    db_bind_int(st, 5, time_now());
+    db_bind_text(st, 6, n->hash, strlen(n->hash));
     if (db_step(st, err) != DB_ROW) {
         if (err->kind == ERR_CONFLICT) {
-            error_set(err, ERR_CONFLICT, "the username '%s' is taken", n->username);
-            error_field(err, ERR_CONFLICT, "/username", "is taken");
+            error_set(err, ERR_CONFLICT,
+                      "the username '%s' is taken, or the member has an account already",
+                      n->username);
         }
         return -1;
     }
@@ -127,8 +151,8 @@ static int add_txn(struct db *db, void *ctx, struct error *err)
 }
 
 struct user *user_add(struct db *db, struct arena *a, const struct caller *c, const char *username,
-                      const char *display_name, bool disabled, const char *password,
-                      struct error *err)
+                      const char *display_name, bool disabled, int64_t member_id,
+                      const char *password, struct error *err)
 {
     const char *why = password_problem(password);
     if (why) {
@@ -140,7 +164,7 @@ struct user *user_add(struct db *db, struct arena *a, const struct caller *c, co
         error_set(err, ERR_INTERNAL, "cannot hash the password (out of memory?)");
         return NULL;
     }
-    struct new_user n = {a, c, username, display_name, hash, disabled, NULL};
+    struct new_user n = {a, c, username, display_name, hash, disabled, member_id, NULL};
     return db_transact(db, DB_WRITE, add_txn, &n, err) == 0 ? n.stored : NULL;
 }
 

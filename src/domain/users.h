@@ -12,6 +12,7 @@ struct user {
     char *username;
     char *display_name; /* nullable */
     bool disabled;      /* a disabled user cannot sign in, and its sessions stop working */
+    int64_t member_id;  /* nullable: the person in the register this account is */
     ENTITY_TAIL;
 };
 
@@ -30,10 +31,11 @@ extern const struct entity grant_entity;
 #define PASSWORD_MIN_CHARS 8
 #define PASSWORD_MAX_BYTES 128
 
-/* Creates a user with this password (hashed here, before the transaction). */
+/* Creates a user with this password (hashed here, before the transaction); member_id (0
+ * for none) is the person in the register the account belongs to. */
 struct user *user_add(struct db *db, struct arena *a, const struct caller *c, const char *username,
-                      const char *display_name, bool disabled, const char *password,
-                      struct error *err);
+                      const char *display_name, bool disabled, int64_t member_id,
+                      const char *password, struct error *err);
 
 /* Sets a new password and ends the user's sessions. */
 int user_set_password(struct db *db, struct arena *a, const struct caller *c, int64_t user_id,

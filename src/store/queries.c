@@ -34,7 +34,8 @@
 #define PARTNERSHIP_SELECT                                                                         \
     "SELECT id, partner_id, committee_id, version, created_at, updated_at FROM partnerships"
 #define USER_SELECT                                                                                \
-    "SELECT id, username, display_name, disabled, version, created_at, updated_at FROM users"
+    "SELECT id, username, display_name, disabled, member_id, version, created_at, updated_at "    \
+    "FROM users"
 #define GRANT_SELECT                                                                               \
     "SELECT id, user_id, role, org_id, station_id, version, created_at, updated_at FROM grants"
 #define AUDIT_SELECT                                                                               \
@@ -309,14 +310,15 @@ static const char *const sql[Q__MAX] = {
                                 "ESCAPE '\\' OR lower(display_name) LIKE lower(?3) ESCAPE '\\') "
                                 "ORDER BY id LIMIT ?4",
     [Q_USER_INSERT] =
-        "INSERT INTO users (username, display_name, disabled, password_hash, version, "
-        "created_at, updated_at) VALUES (?1, ?2, ?3, ?5, 1, ?4, ?4) RETURNING id",
+        "INSERT INTO users (username, display_name, disabled, member_id, password_hash, version, "
+        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?6, 1, ?5, ?5) RETURNING id",
     [Q_USER_UPDATE] = "UPDATE users SET username = ?1, display_name = ?2, disabled = ?3, "
-                      "version = version + 1, updated_at = ?4 WHERE id = ?5 AND version = ?6",
+                      "member_id = ?4, version = version + 1, updated_at = ?5 WHERE id = ?6 "
+                      "AND version = ?7",
     [Q_USER_DELETE] = "DELETE FROM users WHERE id = ?1",
     [Q_USER_DEPENDANTS] = "SELECT count(*) FROM grants WHERE user_id = ?1",
     [Q_USER_BY_NAME] = "SELECT id FROM users WHERE username = ?1",
-    [Q_USER_CREDENTIALS] = "SELECT id, password_hash FROM users WHERE username = ?1 "
+    [Q_USER_CREDENTIALS] = "SELECT id, password_hash, member_id FROM users WHERE username = ?1 "
                            "AND disabled = 0",
     [Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?1, version = version + 1, "
                             "updated_at = ?2 WHERE id = ?3",
@@ -341,7 +343,7 @@ static const char *const sql[Q__MAX] = {
     [Q_SESSION_INSERT] = "INSERT INTO sessions (token_hash, csrf_token, user_id, created_at, "
                          "seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5) RETURNING id",
     [Q_SESSION_FIND] = "SELECT s.id, s.user_id, u.username, s.csrf_token, s.seen_at, s.expires_at, "
-                       "u.disabled FROM sessions s JOIN users u ON u.id = s.user_id "
+                       "u.disabled, u.member_id FROM sessions s JOIN users u ON u.id = s.user_id "
                        "WHERE s.token_hash = ?1",
     [Q_SESSION_TOUCH] = "UPDATE sessions SET seen_at = ?1 WHERE id = ?2",
     [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
