@@ -44,6 +44,7 @@ struct exchange {
     const char *csrf_header;    /* X-CSRF-Token, or NULL */
     const char *client_address; /* the peer, or the proxy's X-Forwarded-For when trusted */
     bool secure;                /* reached over HTTPS (a trusted proxy said so) */
+    const char *host;           /* the Host header, or NULL: for links back to this server */
 
     /* set by api_admit() before the handler runs */
     const struct caller *caller; /* never NULL; user_id 0 when nobody is signed in */

@@ -62,7 +62,8 @@ static bool holds_any(const struct caller *c, unsigned roles)
 enum verdict policy_decide(const struct caller *c, const struct entity *e, enum action a,
                            const struct target *t)
 {
-    if (a == ACT_READ && e->public_read)
+    bool public = e->public_read && !(t && t->unpublished);
+    if (a == ACT_READ && public)
         return ALLOW;
     if (c && c->admin) /* also the command line, which acts as an admin with no user */
         return ALLOW;
@@ -71,8 +72,12 @@ enum verdict policy_decide(const struct caller *c, const struct entity *e, enum 
     unsigned writers = e->write_roles | (a == ACT_UPDATE ? e->edit_roles : 0);
     unsigned readers = e->read_roles | e->write_roles | e->edit_roles;
     if (t == NULL) /* the collection as a whole: its list is filtered to the caller's scope */
-        return holds_any(c, a == ACT_READ ? readers : writers) ? ALLOW : DENY;
-    bool can_read = e->public_read || caller_covers(c, readers, t);
+        return (a == ACT_READ && e->owned) || holds_any(c, a == ACT_READ ? readers : writers)
+                   ? ALLOW
+                   : DENY;
+    bool own = (t->owner_user && t->owner_user == c->user_id) ||
+               (t->owner_member && t->owner_member == c->member_id);
+    bool can_read = public || own || caller_covers(c, readers, t);
     if (a == ACT_READ)
         return can_read ? ALLOW : DENY_HIDDEN;
     if (caller_covers(c, writers, t))

@@ -65,6 +65,9 @@ struct target {
                                             is a partner of */
     size_t npaths;
     int64_t station_id;
+    bool unpublished;     /* not for everyone even where the kind of record is (a draft) */
+    int64_t owner_user;   /* the user the record is about (a sign-up), who may read it; 0 */
+    int64_t owner_member; /* the same for the person in the register; 0 */
 };
 
 enum action { ACT_READ, ACT_CREATE, ACT_UPDATE, ACT_DELETE };

@@ -175,6 +175,13 @@ static int cancel_txn(struct db *db, void *ctx, struct error *err)
     return 0;
 }
 
+int booking_cancel_in(struct db *db, struct arena *a, const struct caller *c, int64_t id,
+                      const char *reason, int64_t now, struct error *err)
+{
+    struct change ch = {.a = a, .c = c, .id = id, .reason = reason, .now = now};
+    return cancel_txn(db, &ch, err);
+}
+
 int booking_cancel(struct db *db, struct arena *a, const struct caller *c, int64_t id,
                    int64_t version, const char *reason, bool following, struct booking ***out,
                    struct error *err)

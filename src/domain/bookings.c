@@ -477,3 +477,11 @@ int booking_create(struct db *db, struct arena *a, const struct caller *c,
     struct creation w = {.a = a, .c = c, .rq = rq, .out = out, .now = time_now()};
     return db_transact(db, DB_WRITE_LOCKING, create_txn, &w, err);
 }
+
+int booking_create_in(struct db *db, struct arena *a, const struct caller *c,
+                      const struct booking_request *rq, int64_t now, struct booking_result *out,
+                      struct error *err)
+{
+    struct creation w = {.a = a, .c = c, .rq = rq, .out = out, .now = now};
+    return create_txn(db, &w, err);
+}

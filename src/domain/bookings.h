@@ -83,6 +83,12 @@ struct booking_result {
 int booking_create(struct db *db, struct arena *a, const struct caller *c,
                    const struct booking_request *rq, struct booking_result *out, struct error *err);
 
+/* The same, inside a DB_WRITE_LOCKING transaction the caller runs, at 'now' (an activity
+ * books its room in its own transaction). */
+int booking_create_in(struct db *db, struct arena *a, const struct caller *c,
+                      const struct booking_request *rq, int64_t now, struct booking_result *out,
+                      struct error *err);
+
 /* A station's manager approves or rejects (with a reason) a pending booking. */
 struct booking *booking_decide(struct db *db, struct arena *a, const struct caller *c, int64_t id,
                                int64_t version, bool approve, const char *reason,
@@ -94,6 +100,11 @@ struct booking *booking_decide(struct db *db, struct arena *a, const struct call
 int booking_cancel(struct db *db, struct arena *a, const struct caller *c, int64_t id,
                    int64_t version, const char *reason, bool following, struct booking ***out,
                    struct error *err);
+
+/* Cancels the one booking 'id' (whatever its version) inside a DB_WRITE_LOCKING
+ * transaction the caller runs; the slot is offered on as booking_cancel() does. */
+int booking_cancel_in(struct db *db, struct arena *a, const struct caller *c, int64_t id,
+                      const char *reason, int64_t now, struct error *err);
 
 /* The waiting organisation accepts or declines the slot it was offered. */
 struct booking *booking_answer(struct db *db, struct arena *a, const struct caller *c, int64_t id,

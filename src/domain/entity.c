@@ -161,8 +161,7 @@ int entity_list(struct db *db, struct arena *a, const struct caller *c, const st
     return lq->shows_nothing_personal ? 0 : redact_all(db, a, c, e, out, count, err);
 }
 
-/* Every reference of rec names an existing record. */
-static int check_refs(struct db *db, struct arena *a, const struct entity *e, const void *rec,
+int entity_check_refs(struct db *db, struct arena *a, const struct entity *e, const void *rec,
                       struct error *err)
 {
     size_t before = err->nfields;
@@ -196,7 +195,7 @@ static int check_refs(struct db *db, struct arena *a, const struct entity *e, co
 static int check_all(struct db *db, struct arena *a, const struct entity *e, const void *rec,
                      struct error *err)
 {
-    if (check_refs(db, a, e, rec, err) != 0)
+    if (entity_check_refs(db, a, e, rec, err) != 0)
         return -1;
     return e->check ? e->check(db, rec, err) : 0;
 }
@@ -339,6 +338,8 @@ static int update_txn(struct db *db, void *ctx, struct error *err)
 {
     struct write *w = ctx;
     struct target t;
+    if (w->e->lock && w->e->lock(db, w->id, err) != 0)
+        return -1;
     void *rec = entity_get(db, w->a, w->e, w->id, err);
     if (rec == NULL || allowed(db, w->a, w->c, w->e, ACT_UPDATE, rec, w->id, &t, err) != 0)
         return -1;
@@ -360,7 +361,8 @@ void *entity_update(struct db *db, struct arena *a, const struct caller *c, cons
                     int64_t id, const void *patch, struct error *err)
 {
     struct write w = {a, c, e, id, patch, NULL};
-    return db_transact(db, DB_WRITE, update_txn, &w, err) == 0 ? w.stored : NULL;
+    enum db_txn kind = e->lock ? DB_WRITE_LOCKING : DB_WRITE;
+    return db_transact(db, kind, update_txn, &w, err) == 0 ? w.stored : NULL;
 }
 
 static int64_t count_dependants(struct db *db, const struct entity *e, int64_t id,

@@ -62,11 +62,18 @@ struct entity {
     /* When the list statement's last filter is the caller's user id (NULL for admins), so
      * that a list holds only what the caller may read. */
     bool list_scoped;
+    /* People read records about themselves (target's owner), so anyone signed in may list
+     * the collection: the list statement's scope shows them their own. */
+    bool owned;
     bool searchable; /* lists take ?q= (a substring of the name) */
     /* Hides, in place, what a reader who does not manage the record may not see (NULL: all
      * readers see everything); a reader who does see everything is recorded in the audit
      * log with the action "view". */
     void (*redact)(void *rec);
+    /* Locks the record (by id) against every other writer, first thing in an update, for
+     * rules that count what other writers add (an activity's places); NULL: no lock. With
+     * a lock, updates run as DB_WRITE_LOCKING transactions. */
+    int (*lock)(struct db *db, int64_t id, struct error *err);
     /* Runs after the row is written, in the same transaction; before is NULL on create. */
     int (*after_write)(struct db *db, struct arena *a, const void *before, const void *after,
                        struct error *err);
@@ -130,6 +137,10 @@ void *entity_update(struct db *db, struct arena *a, const struct caller *c, cons
 /* Deletes the record unless something depends on it (ERR_CONFLICT). */
 int entity_delete(struct db *db, struct arena *a, const struct caller *c, const struct entity *e,
                   int64_t id, struct error *err);
+
+/* Checks that every reference of rec names an existing record (ERR_RULE per field). */
+int entity_check_refs(struct db *db, struct arena *a, const struct entity *e, const void *rec,
+                      struct error *err);
 
 /* The caller that the command line acts as: an admin named "cli". */
 extern const struct caller entity_cli_caller;

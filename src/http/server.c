@@ -268,6 +268,7 @@ static void fill_exchange(struct MHD_Connection *con, struct request *rq)
     ex->query = arena_alloc(ex->arena, sizeof(struct kv) * (size_t)(n > 0 ? n : 1));
     MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, collect_query, rq);
     ex->content_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
+    ex->host = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Host");
     ex->csrf_header = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-CSRF-Token");
     const char *auth = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Authorization");
     if (auth && strncasecmp(auth, "Bearer ", 7) == 0)

@@ -234,7 +234,7 @@ static const char *const migrations[] = {
     "CREATE INDEX series_parent ON series (parent_id);"
     /* each host's standing in the rotation, as domain/rotation.h keeps it */
     "CREATE TABLE series_rotation ("
-    " series_id BIGINT NOT NULL REFERENCES series (id),"
+    " series_id BIGINT NOT NULL REFERENCES series (id) ON DELETE CASCADE,"
     " org_id BIGINT NOT NULL REFERENCES orgs (id),"
     " next_round BIGINT NOT NULL,"
     " place BIGINT NOT NULL,"
@@ -282,9 +282,13 @@ static const char *const migrations[] = {
     "CREATE INDEX activities_station_time ON activities (station_id, start_at);"
     "CREATE INDEX activities_host_time ON activities (host_org_id, start_at);"
     "CREATE INDEX activities_time ON activities (start_at);"
+    "CREATE INDEX activities_open ON activities (end_at) WHERE status = 'published';"
     "CREATE INDEX activities_series ON activities (series_id, start_at) WHERE series_id IS NOT NULL;"
     "CREATE UNIQUE INDEX activities_birthday ON activities (host_org_id, birthday_month)"
-    " WHERE birthday_month IS NOT NULL AND status <> 'cancelled';"
+    " WHERE birthday_month IS NOT NULL AND status <> 'cancelled';",
+
+    /* 6: sign-ups, check-ins, attendance, secrets (the rest of 5, which one string of
+     * ISO C cannot hold) */
     "CREATE TABLE registrations ("
     " id {ID},"
     " activity_id BIGINT NOT NULL REFERENCES activities (id),"
@@ -295,7 +299,7 @@ static const char *const migrations[] = {
     " phone TEXT,"
     " slot_start BIGINT,"
     " start_at BIGINT NOT NULL,"
-    " end_at BIGINT NOT NULL,"
+    " end_at BIGINT NOT NULL," /* at most a day after start_at, as the activity's booking */
     " status TEXT NOT NULL CHECK (status IN ('registered', 'waiting', 'cancelled')),"
     " source TEXT NOT NULL CHECK (source IN ('self', 'staff', 'invited')),"
     " membership_years BIGINT,"

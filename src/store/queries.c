@@ -115,7 +115,7 @@
 #define NAME_MATCHES(n)                                                                            \
     "(CAST(?" #n " AS TEXT) IS NULL OR lower(name) LIKE lower(?" #n ") ESCAPE '\\')"
 
-static const char *const sql[Q__MAX] = {
+static const char *const sql[Q__ACTIVITIES_FIRST] = {
     [Q_PING] = "SELECT 1",
     [Q_SAVEPOINT] = "SAVEPOINT louyu_step",
     [Q_SAVEPOINT_RELEASE] = "RELEASE SAVEPOINT louyu_step",
@@ -431,5 +431,5 @@ static const char *const sql[Q__MAX] = {
 
 const char *query_sql(enum query q)
 {
-    return q < Q__MAX ? sql[q] : NULL;
+    return q < Q__ACTIVITIES_FIRST ? sql[q] : activity_query_sql(q);
 }
