@@ -18,32 +18,9 @@
 
 #define MAX_CO_ORGANISERS 10
 
-/* co_organisers: distinct organisation ids, at most MAX_CO_ORGANISERS. */
 static int canon_orgs(struct arena *a, const json_t *v, char **out, const char **why)
 {
-    if (!json_is_array(v) || json_array_size(v) > MAX_CO_ORGANISERS) {
-        *why = "must be an array of at most 10 organisation ids";
-        return -1;
-    }
-    struct buf b = BUF_INIT;
-    buf_puts(&b, "[");
-    for (size_t i = 0; i < json_array_size(v); i++) {
-        const json_t *x = json_array_get(v, i);
-        json_int_t id = json_is_integer(x) ? json_integer_value(x) : 0;
-        for (size_t k = 0; k < i && id > 0; k++)
-            if (json_integer_value(json_array_get(v, k)) == id)
-                id = 0;
-        if (id <= 0) {
-            buf_free(&b);
-            *why = "must hold distinct organisation ids (positive integers)";
-            return -1;
-        }
-        buf_printf(&b, "%s%lld", i ? "," : "", (long long)id);
-    }
-    buf_puts(&b, "]");
-    *out = arena_strndup(a, b.data, b.len);
-    buf_free(&b);
-    return 0;
+    return org_ids_canon(a, v, MAX_CO_ORGANISERS, out, why);
 }
 
 #define RO(n, T, F)                                                                                \
@@ -131,17 +108,9 @@ static bool is_null(const struct activity *act, const char *field)
     return fields_is_null(&activity_table, act, field);
 }
 
-/* The ids of the co-organisers, from the canonical JSON array. */
 static size_t co_organisers(const struct activity *act, int64_t out[MAX_CO_ORGANISERS])
 {
-    size_t n = 0;
-    for (const char *p = act->co_organisers; p && *p && n < MAX_CO_ORGANISERS; p++)
-        if (*p >= '1' && *p <= '9') {
-            char *end;
-            out[n++] = strtoll(p, &end, 10);
-            p = end - 1;
-        }
-    return n;
+    return org_ids_parse(act->co_organisers, out, MAX_CO_ORGANISERS);
 }
 
 int activity_target(struct db *db, struct arena *a, const void *rec, struct target *t,

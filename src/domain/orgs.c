@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -276,3 +277,42 @@ const struct entity partnership_entity = {
     .target = partnership_target,
     .list_scoped = true,
 };
+
+int org_ids_canon(struct arena *a, const json_t *v, size_t max, char **out, const char **why)
+{
+    if (!json_is_array(v) || json_array_size(v) > max) {
+        *why = arena_printf(a, "must be an array of at most %zu organisation ids", max);
+        return -1;
+    }
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "[");
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        const json_t *x = json_array_get(v, i);
+        json_int_t id = json_is_integer(x) ? json_integer_value(x) : 0;
+        for (size_t k = 0; k < i && id > 0; k++)
+            if (json_integer_value(json_array_get(v, k)) == id)
+                id = 0;
+        if (id <= 0) {
+            buf_free(&b);
+            *why = "must hold distinct organisation ids (positive integers)";
+            return -1;
+        }
+        buf_printf(&b, "%s%lld", i ? "," : "", (long long)id);
+    }
+    buf_puts(&b, "]");
+    *out = arena_strndup(a, b.data, b.len);
+    buf_free(&b);
+    return 0;
+}
+
+size_t org_ids_parse(const char *text, int64_t *out, size_t max)
+{
+    size_t n = 0;
+    for (const char *p = text; p && *p && n < max; p++)
+        if (*p >= '1' && *p <= '9') {
+            char *end;
+            out[n++] = strtoll(p, &end, 10);
+            p = end - 1;
+        }
+    return n;
+}

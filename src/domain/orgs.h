@@ -32,4 +32,12 @@ extern const char *const org_kinds[];
 extern const struct entity org_entity;
 extern const struct entity partnership_entity;
 
+/* A list of organisations as a field (an activity's co-organisers, a series' hosts): a
+ * JSON array of at most max distinct positive ids, in the order given, stored as its
+ * canonical text in *out; else *why says what is wrong. For field tables' canon. */
+int org_ids_canon(struct arena *a, const json_t *v, size_t max, char **out, const char **why);
+
+/* The ids of such a stored list, at most max of them, into out; returns how many. */
+size_t org_ids_parse(const char *text, int64_t *out, size_t max);
+
 #endif

@@ -111,6 +111,12 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
     S(Q_ACTIVITY_OF_SERIES_ON) = "SELECT a.id FROM activities a WHERE a.series_id = ?1 "
                                  "AND a.start_at = ?2 AND a.status <> 'cancelled'",
 
+    S(Q_ACTIVITY_BIRTHDAY) = "SELECT id FROM activities WHERE host_org_id = ?1 "
+                             "AND birthday_month = ?2 AND status <> 'cancelled'",
+    S(Q_ROOM_OF_ORG) = "SELECT r.id FROM rooms r JOIN stations s ON s.id = r.station_id "
+                       "WHERE s.org_id = ?1 AND r.bookable = 1 ORDER BY r.capacity DESC, r.id "
+                       "LIMIT 1",
+
     S(Q_SERIES_GET) = SERIES_SELECT " WHERE id = ?1",
     S(Q_SERIES_LIST) = SERIES_SELECT " WHERE id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR "
                                      "org_id = ?2) AND (CAST(?3 AS BIGINT) IS NULL OR "
