@@ -43,6 +43,7 @@ static const struct {
     {"qr", test_qr},
     {"checkin code", test_checkin_code},
     {"rotation", test_rotation},
+    {"activity rules", test_activity_rules},
 };
 /* clang-format on */
 

@@ -57,5 +57,6 @@ void test_slots(void);
 void test_rotation(void);
 void test_qr(void);
 void test_checkin_code(void);
+void test_activity_rules(void);
 
 #endif
