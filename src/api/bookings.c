@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/resource.h"
+#include "api/verbs.h"
 #include "core/arena.h"
 #include "core/jsonw.h"
 #include "core/timefmt.h"
@@ -121,64 +122,6 @@ void api_booking_create(struct exchange *ex)
 
 /* ---- the verbs ---- */
 
-struct verb_body {
-    struct rec rec;
-    int64_t version;
-    char *reason;
-    char *scope;
-};
-
-static const char *const scopes[] = {"one", "following", NULL};
-
-static const struct field verb_fields[] = {
-    {.name = "version",
-     .type = FT_INT,
-     .flags = FF_REQUIRED,
-     .min = 1,
-     .max = 9.0e15,
-     .offset = offsetof(struct verb_body, version)},
-    {.name = "reason",
-     .type = FT_TEXT,
-     .flags = FF_REQUIRED,
-     .max_chars = 200,
-     .offset = offsetof(struct verb_body, reason)},
-    {.name = "scope",
-     .type = FT_ENUM,
-     .choices = scopes,
-     .def_text = "one",
-     .offset = offsetof(struct verb_body, scope)},
-};
-
-/* approve, accept, decline: the version; reject: and a reason */
-static const struct table version_table = {verb_fields, 1, sizeof(struct verb_body)};
-static const struct table reject_table = {verb_fields, 2, sizeof(struct verb_body)};
-
-/* cancel: the version, a reason if one likes, and whether the rest of the series goes too */
-static const struct field cancel_fields[] = {
-    verb_fields[0],
-    {.name = "reason",
-     .type = FT_TEXT,
-     .flags = FF_NULLABLE,
-     .max_chars = 200,
-     .offset = offsetof(struct verb_body, reason)},
-    verb_fields[2],
-};
-static const struct table cancel_table = {cancel_fields, 3, sizeof(struct verb_body)};
-
-static struct verb_body *decode_verb(struct exchange *ex, const struct table *t, struct error *err)
-{
-    json_t *body = api_parse_body(ex, err);
-    if (body == NULL)
-        return NULL;
-    struct verb_body *v = arena_alloc(ex->arena, sizeof(*v));
-    if (fields_decode(ex->arena, body, t, v, DECODE_CREATE, err) != 0) {
-        if (err->detail == NULL)
-            err->detail = "the request has invalid fields: see errors";
-        return NULL;
-    }
-    return v;
-}
-
 static void answer(struct exchange *ex, const struct booking *b, struct error *err)
 {
     if (b == NULL)
@@ -191,7 +134,8 @@ static void decide(struct exchange *ex, bool approve)
 {
     struct error err;
     error_init(&err, ex->arena);
-    struct verb_body *v = decode_verb(ex, approve ? &version_table : &reject_table, &err);
+    struct verb_body *v =
+        api_decode_verb(ex, approve ? &verb_version_table : &verb_reason_table, &err);
     answer(ex,
            v ? booking_decide(ex->db, ex->arena, ex->caller, ex->id, v->version, approve,
                               approve ? NULL : v->reason, &err)
@@ -213,7 +157,7 @@ static void respond_to_offer(struct exchange *ex, bool accept)
 {
     struct error err;
     error_init(&err, ex->arena);
-    struct verb_body *v = decode_verb(ex, &version_table, &err);
+    struct verb_body *v = api_decode_verb(ex, &verb_version_table, &err);
     answer(ex,
            v ? booking_answer(ex->db, ex->arena, ex->caller, ex->id, v->version, accept, &err)
              : NULL,
@@ -235,10 +179,9 @@ void api_booking_cancel(struct exchange *ex)
 {
     struct error err;
     error_init(&err, ex->arena);
-    struct verb_body *v = decode_verb(ex, &cancel_table, &err);
+    struct verb_body *v = api_decode_verb(ex, &verb_cancel_table, &err);
     struct booking **done;
-    int n = v ? booking_cancel(ex->db, ex->arena, ex->caller, ex->id, v->version,
-                               fields_is_null(&cancel_table, v, "reason") ? NULL : v->reason,
+    int n = v ? booking_cancel(ex->db, ex->arena, ex->caller, ex->id, v->version, v->reason,
                                strcmp(v->scope, "following") == 0, &done, &err)
               : -1;
     if (n < 0) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/activities.h"
 #include "api/bookings.h"
 #include "api/resource.h"
 #include "core/arena.h"
@@ -217,4 +218,19 @@ void api_feed_org(struct exchange *ex)
 void api_feed_booking(struct exchange *ex)
 {
     feed(ex, FEED_BOOKING);
+}
+
+void api_feed_station_activities(struct exchange *ex)
+{
+    feed(ex, FEED_STATION_ACTIVITIES);
+}
+
+void api_feed_series_activities(struct exchange *ex)
+{
+    feed(ex, FEED_SERIES_ACTIVITIES);
+}
+
+void api_feed_my_activities(struct exchange *ex)
+{
+    feed(ex, FEED_MY_ACTIVITIES);
 }

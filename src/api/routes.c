@@ -5,16 +5,21 @@
  */
 #include "api/routes.h"
 
+#include "api/activities.h"
 #include "api/bookings.h"
 #include "api/members.h"
 #include "api/resource.h"
 #include "api/session.h"
 #include "api/system.h"
+#include "domain/activities.h"
 #include "domain/audit.h"
 #include "domain/bookings.h"
 #include "domain/members.h"
 #include "domain/orgs.h"
+#include "domain/checkins.h"
 #include "domain/places.h"
+#include "domain/registrations.h"
+#include "domain/series.h"
 #include "domain/users.h"
 
 #define LIST_GET(path, entity, flags)                                                              \
@@ -34,6 +39,16 @@
 #define BOOKING_VERB(verb, fn)                                                                     \
     {                                                                                              \
         "POST", "/api/v1/bookings/{id}/" verb, fn, NULL, ROUTE_DB | ROUTE_SIGNED_IN                \
+    }
+
+/* A route of one record that answers anyone at this level (the domain decides). */
+#define OPEN(method, path, fn)                                                                     \
+    {                                                                                              \
+        method, "/api/v1/" path, fn, NULL, ROUTE_DB                                                \
+    }
+#define SIGNED(method, path, fn)                                                                   \
+    {                                                                                              \
+        method, "/api/v1/" path, fn, NULL, ROUTE_DB | ROUTE_SIGNED_IN                              \
     }
 
 const struct route api_routes[] = {
@@ -92,6 +107,40 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/orgs/{id}/calendar.ics", api_feed_org, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
     {"GET", "/api/v1/orgs/{id}/booking-record", api_org_booking_record, NULL,
      ROUTE_DB | ROUTE_SIGNED_IN},
+
+    COLLECTION("series", series_entity, 0),
+    SIGNED("POST", "series/{id}/schedule", api_series_schedule),
+    OPEN("GET", "series/{id}/attendance", api_series_attendance),
+    OPEN("GET", "series/{id}/activities.ics", api_feed_series_activities),
+    LIST_GET("host-absences", absence_entity, 0),
+    {"POST", "/api/v1/host-absences", res_create, &absence_entity, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"PATCH", "/api/v1/host-absences/{id}", res_update, &absence_entity,
+     ROUTE_DB | ROUTE_SIGNED_IN},
+    {"DELETE", "/api/v1/host-absences/{id}", res_delete, &absence_entity,
+     ROUTE_DB | ROUTE_SIGNED_IN},
+
+    LIST_GET("activities", activity_entity, 0),
+    SIGNED("POST", "activities", api_activity_create),
+    {"PATCH", "/api/v1/activities/{id}", res_update, &activity_entity, ROUTE_DB | ROUTE_SIGNED_IN},
+    SIGNED("POST", "activities/{id}/publish", api_activity_publish),
+    SIGNED("POST", "activities/{id}/cancel", api_activity_cancel),
+    SIGNED("GET", "activities/{id}/checkin-code", api_activity_checkin_code),
+    SIGNED("GET", "activities/{id}/checkin-qr.svg", api_activity_qr_svg),
+    SIGNED("GET", "activities/{id}/checkin-qr.png", api_activity_qr_png),
+    OPEN("GET", "activities/{id}/attendance", api_activity_attendance),
+    OPEN("GET", "stations/{id}/activities.ics", api_feed_station_activities),
+
+    LIST_GET("registrations", registration_entity, ROUTE_SIGNED_IN),
+    SIGNED("POST", "registrations", api_registration_create),
+    SIGNED("POST", "registrations/{id}/cancel", api_registration_cancel),
+    SIGNED("GET", "registrations/calendar.ics", api_feed_my_activities),
+    LIST_GET("checkins", checkin_entity, ROUTE_SIGNED_IN),
+    SIGNED("POST", "checkins", api_checkin_create),
+    SIGNED("POST", "checkins/{id}/undo", api_checkin_undo),
+
+    SIGNED("GET", "orgs/{id}/attendance", api_org_attendance),
+    SIGNED("POST", "orgs/{id}/birthday-gatherings", api_org_birthday_gathering),
+    SIGNED("GET", "members/{id}/attendance", api_member_attendance),
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -169,8 +169,7 @@ void api_user_create(struct exchange *ex)
     if (err.kind == ERR_NONE) {
         const char *name =
             fields_is_null(user_entity.table, rec, "display_name") ? NULL : rec->display_name;
-        int64_t member =
-            fields_is_null(user_entity.table, rec, "member_id") ? 0 : rec->member_id;
+        int64_t member = fields_is_null(user_entity.table, rec, "member_id") ? 0 : rec->member_id;
         u = user_add(ex->db, ex->arena, ex->caller, rec->username, name, rec->disabled, member,
                      json_string_value(pw), &err);
     }

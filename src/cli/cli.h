@@ -34,7 +34,12 @@ int cli_fail(const struct error *err);
  * LOUYU_DB. Returns 0, or an exit status (help printed, or a usage error). */
 int cli_parse_db_only(int argc, char **argv, const struct command *cmd, const char **db);
 
+/* Opens the database (creating an SQLite file) and brings its schema up to date; NULL
+ * with err filled on failure. */
+struct db *cli_open_db(const char *path, struct error *err);
+
 int cmd_init(int argc, char **argv);
+int cmd_birthdays(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_bookings(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -5,12 +5,12 @@
 
 #include "cli/cli.h"
 #include "core/arena.h"
+#include "domain/activities.h"
 #include "domain/bookings.h"
 #include "domain/demo.h"
 #include "store/db.h"
 
-/* Opens (creating) and migrates; NULL after printing why. */
-static struct db *open_migrated(const char *path, struct error *err)
+struct db *cli_open_db(const char *path, struct error *err)
 {
     struct db *db = db_open(path, true, NULL, err);
     if (db == NULL)
@@ -31,7 +31,7 @@ int cmd_init(int argc, char **argv)
     struct arena *a = arena_new(4096);
     struct error err;
     error_init(&err, a);
-    struct db *db = open_migrated(path, &err);
+    struct db *db = cli_open_db(path, &err);
     if (db == NULL)
         rc = cli_fail(&err);
     else
@@ -51,7 +51,7 @@ int cmd_demo(int argc, char **argv)
     struct arena *a = arena_new(65536);
     struct error err;
     error_init(&err, a);
-    struct db *db = open_migrated(path, &err);
+    struct db *db = cli_open_db(path, &err);
     const char *password = getenv("LOUYU_DEMO_PASSWORD");
     if (password == NULL || *password == '\0')
         password = DEMO_PASSWORD;
@@ -85,12 +85,15 @@ int cmd_bookings(int argc, char **argv)
     struct error err;
     error_init(&err, a);
     size_t released, expired;
-    struct db *db = open_migrated(path, &err);
-    if (db == NULL || bookings_sweep(db, a, &released, &expired, &err) != 0)
+    struct db *db = cli_open_db(path, &err);
+    size_t held;
+    if (db == NULL || bookings_sweep(db, a, &released, &expired, &err) != 0 ||
+        activities_sweep(db, &held, &err) != 0)
         rc = cli_fail(&err);
     else
-        printf("louyu: released %zu no-shows; %zu waiting-list offers or waits lapsed\n", released,
-               expired);
+        printf("louyu: released %zu no-shows; %zu waiting-list offers or waits lapsed; %zu "
+               "activities over\n",
+               released, expired, held);
     db_close(db);
     arena_free(a);
     return rc;

@@ -35,14 +35,10 @@ static int parse_id(const char *s, int64_t *out)
 static int parse(int argc, char **argv, struct user_opts *o)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"role", required_argument, NULL, 'r'},
-        {"org", required_argument, NULL, 'o'},
-        {"station", required_argument, NULL, 's'},
-        {"member", required_argument, NULL, 'm'},
-        {"name", required_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
+        {"db", required_argument, NULL, 'd'},     {"role", required_argument, NULL, 'r'},
+        {"org", required_argument, NULL, 'o'},    {"station", required_argument, NULL, 's'},
+        {"member", required_argument, NULL, 'm'}, {"name", required_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
     };
     int c, which = 0;
     opterr = 0;
@@ -120,8 +116,8 @@ static int add(struct db *db, struct arena *a, const char *name, const struct us
     const char *pw = read_password(a);
     if (pw == NULL)
         return error_set(err, ERR_INVALID, "no password: set LOUYU_PASSWORD or pipe one line");
-    struct user *u = user_add(db, a, &entity_cli_caller, name, o->display_name, false, o->member_id, pw,
-                             err);
+    struct user *u =
+        user_add(db, a, &entity_cli_caller, name, o->display_name, false, o->member_id, pw, err);
     if (u == NULL)
         return -1;
     if (o->role &&

@@ -49,6 +49,21 @@ const struct command cli_commands[] = {
      "waiting-list offers that were not taken up lapse, and offers each freed slot\n"
      "to the next organisation waiting for it.\n\n" DB_HELP,
      cmd_bookings},
+    {"birthdays", "schedule a committee's political birthday gathering for a month",
+     "usage: louyu birthdays schedule --org ID --month YYYY-MM [--room ID]\n"
+     "                                [--start TIME] [--minutes N] --db PATH\n\n"
+     "Makes the committee's political birthday gathering (政治生日会) for the month,\n"
+     "with its room booked, and invites the members of the committee's subtree who\n"
+     "joined the Party in that month of an earlier year, with their years in the Party.\n"
+     "Run again, it invites those who have become due since and makes nothing twice.\n\n"
+     "  --org ID       the committee\n"
+     "  --month M      the month, e.g. 2027-03\n"
+     "  --room ID      the room (default: the largest lendable room of the committee's\n"
+     "                 station)\n"
+     "  --start TIME   e.g. 2027-03-18T19:00:00+08:00 (default: the first weekday from\n"
+     "                 the 15th on which the room is free at 19:00)\n"
+     "  --minutes N    how long (default 90)\n" DB_HELP,
+     cmd_birthdays},
     {"user", "manage who may sign in, and their roles",
      "usage: louyu user add NAME [--role ROLE [--org ID | --station ID]] [--name TEXT]\n"
      "                      [--member ID] --db PATH\n"

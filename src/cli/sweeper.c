@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/arena.h"
+#include "domain/activities.h"
 #include "domain/bookings.h"
 #include "store/pool.h"
 
@@ -28,7 +29,9 @@ static void sweep_once(struct db_pool *pool)
     size_t released = 0, expired = 0;
     struct db *db = db_pool_acquire(pool, &err);
     if (db) {
-        if (bookings_sweep(db, a, &released, &expired, &err) != 0)
+        size_t held;
+        if (bookings_sweep(db, a, &released, &expired, &err) != 0 ||
+            activities_sweep(db, &held, &err) != 0)
             fprintf(stderr, "louyu: sweep: %s\n", err.detail ? err.detail : "failed");
         db_pool_release(pool, db);
     } else {

@@ -25,11 +25,12 @@ static int canon_orgs(struct arena *a, const json_t *v, char **out, const char *
 
 #define RO(n, T, F)                                                                                \
     {                                                                                              \
-        .name = #n, .type = (T), .flags = FF_READONLY | (F), .offset = offsetof(struct activity, n) \
+        .name = #n, .type = (T), .flags = FF_READONLY | (F),                                       \
+        .offset = offsetof(struct activity, n)                                                     \
     }
 #define CREATED(n, T, F)                                                                           \
     {                                                                                              \
-        .name = #n, .type = (T), .flags = FF_CREATE_ONLY | (F),                                     \
+        .name = #n, .type = (T), .flags = FF_CREATE_ONLY | (F),                                    \
         .offset = offsetof(struct activity, n)                                                     \
     }
 
@@ -266,9 +267,9 @@ static struct booking *book_room(struct db *db, struct making *m, struct error *
         struct booking *b = entity_get(db, m->a, &booking_entity, in->booking_id, err);
         if (b == NULL)
             return err->kind == ERR_NOT_FOUND
-                       ? (error_reset(err), error_field(err, ERR_RULE, "/booking_id",
-                                                        "no booking with id %lld",
-                                                        (long long)in->booking_id),
+                       ? (error_reset(err),
+                          error_field(err, ERR_RULE, "/booking_id", "no booking with id %lld",
+                                      (long long)in->booking_id),
                           NULL)
                        : NULL;
         if (b->org_id != in->host_org_id) {
@@ -345,9 +346,9 @@ static int make_txn(struct db *db, void *ctx, struct error *err)
     struct org *host = entity_get(db, m->a, &org_entity, m->in->host_org_id, err);
     if (host == NULL)
         return err->kind == ERR_NOT_FOUND
-                   ? (error_reset(err), error_field(err, ERR_RULE, "/host_org_id",
-                                                    "no organisation with id %lld",
-                                                    (long long)m->in->host_org_id))
+                   ? (error_reset(err),
+                      error_field(err, ERR_RULE, "/host_org_id", "no organisation with id %lld",
+                                  (long long)m->in->host_org_id))
                    : -1;
     struct booking *b = book_room(db, m, err);
     if (b == NULL)
@@ -405,8 +406,8 @@ static struct activity *load(struct db *db, struct step *s, struct target *t, st
         return NULL;
     memset(t, 0, sizeof(*t));
     if (activity_target(db, s->a, act, t, err) != 0 ||
-        policy_refuse(policy_decide(s->c, &activity_entity, ACT_UPDATE, t), &activity_entity,
-                      s->id, err) != 0)
+        policy_refuse(policy_decide(s->c, &activity_entity, ACT_UPDATE, t), &activity_entity, s->id,
+                      err) != 0)
         return NULL;
     if (act->version != s->version) {
         error_set(err, ERR_CONFLICT,
@@ -501,9 +502,8 @@ static int cancel_txn(struct db *db, void *ctx, struct error *err)
                : set_status(db, s, act, "cancelled", "cancel", &t, err);
 }
 
-struct activity *activity_cancel(struct db *db, struct arena *a, const struct caller *c,
-                                 int64_t id, int64_t version, const char *reason,
-                                 struct error *err)
+struct activity *activity_cancel(struct db *db, struct arena *a, const struct caller *c, int64_t id,
+                                 int64_t version, const char *reason, struct error *err)
 {
     struct step s = {a, c, id, version, reason, time_now(), NULL};
     return db_transact(db, DB_WRITE_LOCKING, cancel_txn, &s, err) == 0 ? s.done : NULL;

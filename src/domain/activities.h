@@ -27,8 +27,8 @@ struct activity {
     int64_t room_id;     /* with start and end, or taken from booking_id */
     int64_t start, end;
     int64_t capacity;
-    char *audience; /* one of activity_audiences: who may sign up */
-    bool walk_ins;  /* people may check in without signing up */
+    char *audience;                      /* one of activity_audiences: who may sign up */
+    bool walk_ins;                       /* people may check in without signing up */
     int64_t slot_minutes, slot_capacity; /* nullable: an appointment service's slots */
     int64_t booking_id;                  /* the room's booking */
     char *status;                        /* one of activity_statuses */
@@ -61,9 +61,8 @@ struct activity *activity_publish(struct db *db, struct arena *a, const struct c
 
 /* Cancels a draft or published activity: its booking is cancelled (the room is offered
  * to those waiting for it) and so are its sign-ups. */
-struct activity *activity_cancel(struct db *db, struct arena *a, const struct caller *c,
-                                 int64_t id, int64_t version, const char *reason,
-                                 struct error *err);
+struct activity *activity_cancel(struct db *db, struct arena *a, const struct caller *c, int64_t id,
+                                 int64_t version, const char *reason, struct error *err);
 
 /* Marks published activities that have ended as held. Run with the bookings' sweep. */
 int activities_sweep(struct db *db, size_t *held, struct error *err);

@@ -9,12 +9,12 @@
 #include "core/timefmt.h"
 
 const char *const activity_kinds[] = {
-    "party_lesson",      /* 党课 */
-    "theme_party_day",   /* 主题党日 */
-    "political_birthday", /* 政治生日会 */
-    "volunteer_service", /* 志愿服务 */
-    "study",             /* 学习 */
-    "sharing",           /* 分享 */
+    "party_lesson",        /* 党课 */
+    "theme_party_day",     /* 主题党日 */
+    "political_birthday",  /* 政治生日会 */
+    "volunteer_service",   /* 志愿服务 */
+    "study",               /* 学习 */
+    "sharing",             /* 分享 */
     "appointment_service", /* 预约服务 */
     "other",
     NULL,
@@ -108,8 +108,7 @@ int activity_check_checkin(const char *status, int64_t start, int64_t end, int64
     return 0;
 }
 
-bool activity_has_place(int64_t taken, int64_t capacity, int64_t slot_taken,
-                        int64_t slot_capacity)
+bool activity_has_place(int64_t taken, int64_t capacity, int64_t slot_taken, int64_t slot_capacity)
 {
     return taken < capacity && (slot_capacity == 0 || slot_taken < slot_capacity);
 }

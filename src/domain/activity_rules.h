@@ -51,8 +51,7 @@ int activity_check_checkin(const char *status, int64_t start, int64_t end, int64
 /* Whether a new sign-up gets a place: there is room in the activity (taken of capacity)
  * and, for a slotted one, in its slot (slot_taken of slot_capacity; pass 0 and 0 for an
  * activity without slots). Those who find no room wait. */
-bool activity_has_place(int64_t taken, int64_t capacity, int64_t slot_taken,
-                        int64_t slot_capacity);
+bool activity_has_place(int64_t taken, int64_t capacity, int64_t slot_taken, int64_t slot_capacity);
 
 /* Volunteer time a check-in adds: the activity's length in minutes for a volunteer
  * service, else 0. */

@@ -65,8 +65,8 @@ static struct activity *gathering(struct scheduling *w, int64_t room, int64_t st
 {
     struct activity *act = arena_zalloc(w->a, sizeof(*act));
     act->rec.null = ~(uint64_t)0;
-    const char *set[] = {"title", "kind", "host_org_id", "co_organisers", "room_id", "start",
-                         "end",   "capacity", "audience", "walk_ins"};
+    const char *set[] = {"title", "kind", "host_org_id", "co_organisers", "room_id",
+                         "start", "end",  "capacity",    "audience",      "walk_ins"};
     for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
         rec_set_null(act, (size_t)fields_find(activity_entity.table, set[i]), false);
     int y;
@@ -100,8 +100,7 @@ static struct activity *make(struct db *db, struct scheduling *w, struct error *
     if (cap < 0)
         return err->kind == ERR_NOT_FOUND ? (error_reset(err),
                                              error_field(err, ERR_RULE, "/room_id",
-                                                         "no room with id %lld",
-                                                         (long long)room),
+                                                         "no room with id %lld", (long long)room),
                                              NULL)
                                           : NULL;
     if (w->rq->start) {
@@ -124,8 +123,8 @@ static struct activity *make(struct db *db, struct scheduling *w, struct error *
         error_init(&last, w->a);
         if (db_savepoint(db, err) != 0)
             return NULL;
-        struct activity *made = activity_make(db, w->a, w->c, act, true, w->rq->month, w->now,
-                                              &last);
+        struct activity *made =
+            activity_make(db, w->a, w->c, act, true, w->rq->month, w->now, &last);
         if (made)
             return db_savepoint_release(db, err) == 0 ? made : NULL;
         db_savepoint_rollback(db);
@@ -138,9 +137,9 @@ static struct activity *make(struct db *db, struct scheduling *w, struct error *
         return error_rule(err, "past"), NULL;
     }
     *err = last;
-    err->detail = arena_printf(w->a, "no weekday evening of %s was free in room %lld: %s",
-                               w->rq->month, (long long)room,
-                               last.detail ? last.detail : "refused");
+    err->detail =
+        arena_printf(w->a, "no weekday evening of %s was free in room %lld: %s", w->rq->month,
+                     (long long)room, last.detail ? last.detail : "refused");
     return NULL;
 }
 
@@ -176,8 +175,8 @@ static int invite(struct db *db, struct scheduling *w, struct activity *act, str
         return -1;
     int64_t on = (act->start + TIME_LOCAL_OFFSET_MIN * 60) / 86400;
     for (size_t i = 0; i < n; i++) {
-        int done = registration_invite(db, w->a, w->c, act, ids[i],
-                                       years_between(admitted[i], on), w->now, err);
+        int done = registration_invite(db, w->a, w->c, act, ids[i], years_between(admitted[i], on),
+                                       w->now, err);
         if (done < 0)
             return -1;
         if (done)
@@ -202,10 +201,9 @@ static int schedule_txn(struct db *db, void *ctx, struct error *err)
     if (act == NULL)
         return -1;
     if (id && !activity_managed_by(db, w->a, w->c, act, err))
-        return err->kind != ERR_NONE
-                   ? -1
-                   : error_set(err, ERR_FORBIDDEN, "you may not change activity %lld",
-                               (long long)id);
+        return err->kind != ERR_NONE ? -1
+                                     : error_set(err, ERR_FORBIDDEN,
+                                                 "you may not change activity %lld", (long long)id);
     w->out->created = id == 0;
     if (strcmp(act->status, "published") != 0 && strcmp(act->status, "draft") != 0) {
         error_set(err, ERR_CONFLICT, "the gathering for %s (activity %lld) is %s", w->rq->month,

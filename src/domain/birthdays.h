@@ -15,8 +15,8 @@
 
 struct activity;
 
-#define BIRTHDAY_MINUTES 90 /* the gathering's length unless told */
-#define BIRTHDAY_HOUR    19 /* it starts at 19:00 local, after work, unless told */
+#define BIRTHDAY_MINUTES  90 /* the gathering's length unless told */
+#define BIRTHDAY_HOUR     19 /* it starts at 19:00 local, after work, unless told */
 #define BIRTHDAY_FROM_DAY 15 /* the first day of the month it is held on unless told */
 
 struct birthday_request {

@@ -237,9 +237,8 @@ static int by_member(struct db *db, struct arrival *v, struct error *err)
     struct member *m = entity_get(db, v->a, &member_entity, id, err);
     if (m == NULL)
         return err->kind == ERR_NOT_FOUND
-                   ? (error_reset(err),
-                      error_field(err, ERR_RULE, "/member_id", "no member with id %lld",
-                                  (long long)id))
+                   ? (error_reset(err), error_field(err, ERR_RULE, "/member_id",
+                                                    "no member with id %lld", (long long)id))
                    : -1;
     v->member_id = m->id, v->name = m->name;
     person_key(v->key, m->id, 0, NULL);
@@ -310,8 +309,9 @@ static int identify(struct db *db, struct arrival *v, struct error *err)
 static int admit_walk_in(struct db *db, struct arrival *v, struct error *err)
 {
     if (!v->act->walk_ins) {
-        error_set(err, ERR_CONFLICT, "%s has no place at this activity, which takes only those "
-                                     "signed up",
+        error_set(err, ERR_CONFLICT,
+                  "%s has no place at this activity, which takes only those "
+                  "signed up",
                   v->name);
         return error_rule(err, "not_registered");
     }
@@ -424,8 +424,7 @@ static int record(struct db *db, struct arrival *v, struct error *err)
             count(db, v, +1, err) != 0 || booking_arrived(db, v, err) != 0 ||
             checkin_target(db, v->a, v->made, &t, err) != 0)
             return -1;
-        return audit_record(db, v->a, v->c, &checkin_entity, id, "create", &t, NULL, v->made,
-                            err);
+        return audit_record(db, v->a, v->c, &checkin_entity, id, "create", &t, NULL, v->made, err);
     }
     if (id == 0) /* another request checked the person in between the read and the insert */
         id = live(db, v, err);
@@ -443,9 +442,9 @@ static int checkin_txn(struct db *db, void *ctx, struct error *err)
     v->act = entity_get(db, v->a, &activity_entity, v->rq->activity_id, err);
     if (v->act == NULL)
         return err->kind == ERR_NOT_FOUND
-                   ? (error_reset(err), error_field(err, ERR_RULE, "/activity_id",
-                                                    "no activity with id %lld",
-                                                    (long long)v->rq->activity_id))
+                   ? (error_reset(err),
+                      error_field(err, ERR_RULE, "/activity_id", "no activity with id %lld",
+                                  (long long)v->rq->activity_id))
                    : -1;
     if (v->c->user_id == 0)
         return error_set(err, ERR_UNAUTHENTICATED, "sign in first, then scan the code again");

@@ -4,16 +4,27 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "domain/activity_rules.h"
 #include "domain/bookings.h"
 #include "domain/orgs.h"
 #include "domain/places.h"
+#include "domain/registrations.h"
+#include "domain/series.h"
 
 static const enum query feed_queries[] = {
     [FEED_ROOM] = Q_BOOKING_FEED_ROOM,
     [FEED_STATION] = Q_BOOKING_FEED_STATION,
     [FEED_ORG] = Q_BOOKING_FEED_ORG,
     [FEED_BOOKING] = Q_BOOKING_FEED_ONE,
+    [FEED_STATION_ACTIVITIES] = Q_ACTIVITY_FEED_STATION,
+    [FEED_SERIES_ACTIVITIES] = Q_ACTIVITY_FEED_SERIES,
+    [FEED_MY_ACTIVITIES] = Q_ACTIVITY_FEED_PERSON,
 };
+
+static bool of_activities(enum feed_kind kind)
+{
+    return kind >= FEED_STATION_ACTIVITIES;
+}
 
 /* The feed's name, after the caller was found to be allowed to read what it is of. */
 static const char *feed_name(struct db *db, struct arena *a, const struct caller *c,
@@ -37,25 +48,39 @@ static const char *feed_name(struct db *db, struct arena *a, const struct caller
         struct booking *b = entity_read(db, a, c, &booking_entity, id, err);
         return b ? b->title : NULL;
     }
+    case FEED_STATION_ACTIVITIES: {
+        struct station *s = entity_read(db, a, c, &station_entity, id, err);
+        return s ? arena_printf(a, "%s · 活动", s->name) : NULL;
+    }
+    case FEED_SERIES_ACTIVITIES: {
+        struct series *s = entity_read(db, a, c, &series_entity, id, err);
+        return s ? s->name : NULL;
+    }
+    case FEED_MY_ACTIVITIES:
+        return c && c->user_id ? "我报名的活动"
+                               : (error_set(err, ERR_UNAUTHENTICATED, "sign in first"), NULL);
     }
     return NULL;
 }
 
-static void read_event(struct db_stmt *st, struct arena *a, struct ical_event *ev)
+static void read_event(struct db_stmt *st, struct arena *a, bool activity, struct ical_event *ev)
 {
     const char *org = db_col_text(st, 7, NULL);
-    ev->uid = arena_printf(a, "booking-%lld@louyu", (long long)db_col_int(st, 0));
+    ev->uid = arena_printf(a, "%s-%lld@louyu", activity ? "activity" : "booking",
+                           (long long)db_col_int(st, 0));
     ev->start = db_col_int(st, 1);
     ev->end = db_col_int(st, 2);
     ev->summary = arena_printf(a, "%s（%s）", db_col_text(st, 3, NULL), org);
     const char *status = db_col_text(st, 4, NULL);
     bool open = strcmp(status, "pending") == 0 || strcmp(status, "offered") == 0 ||
                 strcmp(status, "waiting") == 0;
-    ev->status = strcmp(status, "confirmed") == 0 ? "CONFIRMED" : open ? "TENTATIVE" : "CANCELLED";
+    bool on = strcmp(status, "confirmed") == 0 || strcmp(status, "published") == 0 ||
+              strcmp(status, "held") == 0;
+    ev->status = on ? "CONFIRMED" : open ? "TENTATIVE" : "CANCELLED";
     ev->sequence = db_col_int(st, 5);
     ev->stamp = db_col_int(st, 6);
     ev->location = arena_printf(a, "%s · %s", db_col_text(st, 9, NULL), db_col_text(st, 8, NULL));
-    ev->description = arena_printf(a, "预约单位：%s", org);
+    ev->description = arena_printf(a, activity ? "主办：%s" : "预约单位：%s", org);
 }
 
 struct reading {
@@ -74,7 +99,14 @@ static int feed_txn(struct db *db, void *ctx, struct error *err)
     struct db_stmt *st = db_stmt(db, feed_queries[r->kind], err);
     if (st == NULL)
         return -1;
-    db_bind_int(st, 1, r->id);
+    char key[PERSON_KEY_MAX];
+    const char *name;
+    if (r->kind == FEED_MY_ACTIVITIES) {
+        if (caller_person(db, r->a, r->c, key, &name, err) != 0)
+            return -1;
+        db_bind_text(st, 1, key, strlen(key));
+    } else
+        db_bind_int(st, 1, r->id);
     db_bind_int(st, 2, r->from);
     db_bind_int(st, 3, r->to);
     size_t cap = 64;
@@ -87,7 +119,7 @@ static int feed_txn(struct db *db, void *ctx, struct error *err)
             memcpy(bigger, v, cap * sizeof(*v));
             v = bigger, cap *= 2;
         }
-        read_event(st, r->a, &v[n++]);
+        read_event(st, r->a, of_activities(r->kind), &v[n++]);
     }
     r->out->events = v;
     r->out->n = n;

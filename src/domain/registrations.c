@@ -23,7 +23,7 @@ static const char *const registration_sources[] = {"self", "staff", "invited", N
 
 #define RO(n, T, F)                                                                                \
     {                                                                                              \
-        .name = #n, .type = (T), .flags = FF_READONLY | (F),                                        \
+        .name = #n, .type = (T), .flags = FF_READONLY | (F),                                       \
         .offset = offsetof(struct registration, n)                                                 \
     }
 
@@ -169,8 +169,7 @@ int activity_admits(struct db *db, struct arena *a, const struct activity *act, 
         return refuse(err, "audience",
                       arena_printf(a, "this activity is for the members of %s", host->name));
     bool has_committee = !fields_is_null(station_entity.table, st, "org_id");
-    struct org *committee =
-        has_committee ? entity_get(db, a, &org_entity, st->org_id, err) : host;
+    struct org *committee = has_committee ? entity_get(db, a, &org_entity, st->org_id, err) : host;
     if (committee == NULL)
         return -1;
     if (within(branch->path, committee->path))
@@ -327,8 +326,9 @@ static int place(struct db *db, struct signup *s, struct error *err)
     int64_t slot = 0, start = act->start, end = act->end;
     if (slotted(act)) {
         if (is_null(s->in, "slot_start")) {
-            error_field(err, ERR_RULE, "/slot_start", "this is an appointment service: choose "
-                                                      "a slot");
+            error_field(err, ERR_RULE, "/slot_start",
+                        "this is an appointment service: choose "
+                        "a slot");
             return error_rule(err, "slot");
         }
         slot = s->in->slot_start;
@@ -356,8 +356,7 @@ static int place(struct db *db, struct signup *s, struct error *err)
     if (id < 0 || (s->made = entity_get(db, s->a, &registration_entity, id, err)) == NULL ||
         registration_target(db, s->a, s->made, &t, err) != 0)
         return -1;
-    return audit_record(db, s->a, s->c, &registration_entity, id, "create", &t, NULL, s->made,
-                        err);
+    return audit_record(db, s->a, s->c, &registration_entity, id, "create", &t, NULL, s->made, err);
 }
 
 /* Who is signing up: someone the staff name (a member, or a guest by name), or the
@@ -379,9 +378,9 @@ static int identify(struct db *db, struct signup *s, bool staff, struct error *e
         struct member *m = entity_get(db, s->a, &member_entity, in->member_id, err);
         if (m == NULL)
             return err->kind == ERR_NOT_FOUND
-                       ? (error_reset(err), error_field(err, ERR_RULE, "/member_id",
-                                                        "no member with id %lld",
-                                                        (long long)in->member_id))
+                       ? (error_reset(err),
+                          error_field(err, ERR_RULE, "/member_id", "no member with id %lld",
+                                      (long long)in->member_id))
                        : -1;
         s->member_id = m->id, s->name = m->name;
         person_key(s->key, m->id, 0, NULL);
@@ -406,9 +405,9 @@ static int create_txn(struct db *db, void *ctx, struct error *err)
     s->act = activity_lock(db, s->a, s->in->activity_id, err);
     if (s->act == NULL)
         return err->kind == ERR_NOT_FOUND
-                   ? (error_reset(err), error_field(err, ERR_RULE, "/activity_id",
-                                                    "no activity with id %lld",
-                                                    (long long)s->in->activity_id))
+                   ? (error_reset(err),
+                      error_field(err, ERR_RULE, "/activity_id", "no activity with id %lld",
+                                  (long long)s->in->activity_id))
                    : -1;
     bool staff = activity_managed_by(db, s->a, s->c, s->act, err);
     if (err->kind != ERR_NONE)
@@ -437,8 +436,8 @@ struct registration *registration_create(struct db *db, struct arena *a, const s
 }
 
 int registration_invite(struct db *db, struct arena *a, const struct caller *c,
-                        const struct activity *act, int64_t member_id, int64_t years,
-                        int64_t now, struct error *err)
+                        const struct activity *act, int64_t member_id, int64_t years, int64_t now,
+                        struct error *err)
 {
     struct registration none;
     memset(&none, 0, sizeof(none));
@@ -489,8 +488,8 @@ static int set_status(struct db *db, struct arena *a, const struct caller *c,
 
 static const struct caller waiting_list = {.user_id = 0, .username = "waiting list", .admin = true};
 
-int registrations_move_up(struct db *db, struct arena *a, const struct activity *act,
-                          int64_t now, struct error *err)
+int registrations_move_up(struct db *db, struct arena *a, const struct activity *act, int64_t now,
+                          struct error *err)
 {
     struct db_stmt *st = db_stmt(db, Q_REGISTRATION_WAITING, err);
     if (st == NULL)

@@ -19,13 +19,13 @@ struct activity;
 struct registration {
     ENTITY_HEAD;
     int64_t activity_id;
-    int64_t member_id;  /* nullable: someone in the register */
-    char *name;         /* the member's name, or the guest's */
-    char *phone;        /* nullable: a guest's; personal */
-    int64_t slot_start; /* nullable: the appointment slot */
-    char *status;       /* registered, waiting, cancelled */
-    char *source;       /* self, staff, invited */
-    int64_t user_id;    /* nullable: the account it was made for */
+    int64_t member_id;        /* nullable: someone in the register */
+    char *name;               /* the member's name, or the guest's */
+    char *phone;              /* nullable: a guest's; personal */
+    int64_t slot_start;       /* nullable: the appointment slot */
+    char *status;             /* registered, waiting, cancelled */
+    char *source;             /* self, staff, invited */
+    int64_t user_id;          /* nullable: the account it was made for */
     int64_t membership_years; /* nullable: at a political birthday, years in the Party */
     char *reason;             /* why it was cancelled; nullable */
     int64_t position;         /* nullable: the place on the waiting list, 1 first */
@@ -54,13 +54,13 @@ struct registration *registration_cancel(struct db *db, struct arena *a, const s
  * DB_WRITE_LOCKING transaction, with act locked. Returns 1 when invited, 0 when already
  * signed up, -1 on failure. */
 int registration_invite(struct db *db, struct arena *a, const struct caller *c,
-                        const struct activity *act, int64_t member_id, int64_t years,
-                        int64_t now, struct error *err);
+                        const struct activity *act, int64_t member_id, int64_t years, int64_t now,
+                        struct error *err);
 
 /* Gives free places of act (locked by the caller) to those waiting, first come first
  * served (per slot for an appointment service). */
-int registrations_move_up(struct db *db, struct arena *a, const struct activity *act,
-                          int64_t now, struct error *err);
+int registrations_move_up(struct db *db, struct arena *a, const struct activity *act, int64_t now,
+                          struct error *err);
 
 /* Cancels every open sign-up of an activity (it was cancelled), with this reason. */
 int registrations_end(struct db *db, int64_t activity_id, const char *reason, int64_t now,

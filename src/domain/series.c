@@ -62,9 +62,9 @@ static int check_series(struct db *db, const void *rec, struct error *err)
     for (size_t i = 0; i < n; i++)
         if (entity_get(db, err->arena, &org_entity, hosts[i], err) == NULL)
             return err->kind == ERR_NOT_FOUND
-                       ? (error_reset(err), error_field(err, ERR_RULE, "/hosts",
-                                                        "no organisation with id %lld",
-                                                        (long long)hosts[i]))
+                       ? (error_reset(err),
+                          error_field(err, ERR_RULE, "/hosts", "no organisation with id %lld",
+                                      (long long)hosts[i]))
                        : -1;
     if (fields_is_null(&series_table, s, "parent_id"))
         return 0;
@@ -151,8 +151,9 @@ static int absence_target(struct db *db, struct arena *a, const void *rec, struc
     struct series *s = entity_get(db, a, &series_entity, ab->series_id, err);
     if (s == NULL)
         return err->kind == ERR_NOT_FOUND ? (error_reset(err), 0) : -1;
-    return target_add_org(db, a, s->org_id, t, err) != 0 ? -1
-                                                         : target_add_org(db, a, ab->org_id, t, err);
+    return target_add_org(db, a, s->org_id, t, err) != 0
+               ? -1
+               : target_add_org(db, a, ab->org_id, t, err);
 }
 
 static int check_absence(struct db *db, const void *rec, struct error *err)
@@ -226,8 +227,8 @@ static const char *date_text(struct arena *a, int64_t day)
 }
 
 /* The stored rotation of the series: each host's standing. */
-static int read_line(struct db *db, struct scheduling *w, struct rotation_host **line,
-                     size_t *n, struct error *err)
+static int read_line(struct db *db, struct scheduling *w, struct rotation_host **line, size_t *n,
+                     struct error *err)
 {
     struct db_stmt *st = db_stmt(db, Q_SERIES_ROTATION, err);
     if (st == NULL)
@@ -238,8 +239,8 @@ static int read_line(struct db *db, struct scheduling *w, struct rotation_host *
     *n = 0;
     enum db_step r;
     while ((r = db_step(st, err)) == DB_ROW && *n < cap)
-        (*line)[(*n)++] = (struct rotation_host){db_col_int(st, 0), db_col_int(st, 1),
-                                                 db_col_int(st, 2)};
+        (*line)[(*n)++] =
+            (struct rotation_host){db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2)};
     if (r == DB_ROW)
         db_exec(st, NULL);
     return r == DB_FAIL ? -1 : 0;
@@ -317,8 +318,8 @@ static int new_dates(struct db *db, struct scheduling *w, int64_t **starts, size
     const struct activity *t = w->rq->tmpl;
     int64_t *all;
     size_t nall;
-    if (recurrence_expand(w->a, w->rq->rrule, t->start, t->start + 2 * 366 * 86400LL, &all,
-                          &nall, err) != 0)
+    if (recurrence_expand(w->a, w->rq->rrule, t->start, t->start + 2 * 366 * 86400LL, &all, &nall,
+                          err) != 0)
         return -1;
     struct scheduled *items = arena_zalloc(w->a, nall * sizeof(*items));
     *starts = arena_alloc(w->a, nall * sizeof(int64_t));
@@ -327,8 +328,8 @@ static int new_dates(struct db *db, struct scheduling *w, int64_t **starts, size
         int e = exists(db, w, all[i], err);
         if (e < 0)
             return -1;
-        items[i] = (struct scheduled){all[i], all[i] + (t->end - t->start), 0, NULL,
-                                      e ? "exists" : NULL};
+        items[i] =
+            (struct scheduled){all[i], all[i] + (t->end - t->start), 0, NULL, e ? "exists" : NULL};
         if (!e)
             (*starts)[(*n)++] = all[i];
     }
@@ -370,11 +371,12 @@ static int schedule_txn(struct db *db, void *ctx, struct error *err)
     struct target t;
     memset(&t, 0, sizeof(t));
     if (series_target(db, w->a, w->s, &t, err) != 0 ||
-        policy_refuse(policy_decide(w->c, &series_entity, ACT_UPDATE, &t), &series_entity,
-                      w->s->id, err) != 0)
+        policy_refuse(policy_decide(w->c, &series_entity, ACT_UPDATE, &t), &series_entity, w->s->id,
+                      err) != 0)
         return -1;
     int64_t hosts[SERIES_MAX_HOSTS];
-    struct rotation rot = {.hosts = hosts, .n = org_ids_parse(w->s->hosts, hosts, SERIES_MAX_HOSTS)};
+    struct rotation rot = {.hosts = hosts,
+                           .n = org_ids_parse(w->s->hosts, hosts, SERIES_MAX_HOSTS)};
     if (rot.n == 0) {
         error_set(err, ERR_RULE, "series %lld has no hosts: give it its rotation first",
                   (long long)w->s->id);

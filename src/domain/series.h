@@ -52,9 +52,9 @@ struct schedule_request {
 
 struct scheduled {
     int64_t start, end;
-    int64_t host_org_id;        /* 0: no host could take the date */
-    struct activity *activity;  /* NULL in a dry run, or when skipped */
-    const char *skipped;        /* why no activity was made: NULL when one was */
+    int64_t host_org_id;       /* 0: no host could take the date */
+    struct activity *activity; /* NULL in a dry run, or when skipped */
+    const char *skipped;       /* why no activity was made: NULL when one was */
 };
 
 struct schedule_result {

@@ -117,9 +117,9 @@ static int add_txn(struct db *db, void *ctx, struct error *err)
         return -1;
     if (n->member_id && entity_get(db, n->a, &member_entity, n->member_id, err) == NULL)
         return err->kind == ERR_NOT_FOUND
-                   ? (error_reset(err), error_field(err, ERR_RULE, "/member_id",
-                                                    "no member with id %lld",
-                                                    (long long)n->member_id))
+                   ? (error_reset(err),
+                      error_field(err, ERR_RULE, "/member_id", "no member with id %lld",
+                                  (long long)n->member_id))
                    : -1;
     struct db_stmt *st = db_stmt(db, Q_USER_INSERT, err);
     if (st == NULL)

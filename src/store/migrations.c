@@ -283,7 +283,8 @@ static const char *const migrations[] = {
     "CREATE INDEX activities_host_time ON activities (host_org_id, start_at);"
     "CREATE INDEX activities_time ON activities (start_at);"
     "CREATE INDEX activities_open ON activities (end_at) WHERE status = 'published';"
-    "CREATE INDEX activities_series ON activities (series_id, start_at) WHERE series_id IS NOT NULL;"
+    "CREATE INDEX activities_series ON activities (series_id, start_at) WHERE series_id IS NOT "
+    "NULL;"
     "CREATE UNIQUE INDEX activities_birthday ON activities (host_org_id, birthday_month)"
     " WHERE birthday_month IS NOT NULL AND status <> 'cancelled';",
 

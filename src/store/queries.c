@@ -34,7 +34,7 @@
 #define PARTNERSHIP_SELECT                                                                         \
     "SELECT id, partner_id, committee_id, version, created_at, updated_at FROM partnerships"
 #define USER_SELECT                                                                                \
-    "SELECT id, username, display_name, disabled, member_id, version, created_at, updated_at "    \
+    "SELECT id, username, display_name, disabled, member_id, version, created_at, updated_at "     \
     "FROM users"
 #define GRANT_SELECT                                                                               \
     "SELECT id, user_id, role, org_id, station_id, version, created_at, updated_at FROM grants"

@@ -19,8 +19,8 @@
 /* Anyone sees what is published (or was); drafts only those who run them (any grant over
  * the host: a member of the branch may see what it prepares). */
 #define ACTIVITY_VISIBLE(n)                                                                        \
-    "(a.status <> 'draft' OR CAST(?" #n " AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM grants g "  \
-    "JOIN orgs gr ON gr.id = g.org_id JOIN orgs h ON h.id = a.host_org_id WHERE g.user_id = ?" #n \
+    "(a.status <> 'draft' OR CAST(?" #n " AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM grants g "   \
+    "JOIN orgs gr ON gr.id = g.org_id JOIN orgs h ON h.id = a.host_org_id WHERE g.user_id = ?" #n  \
     " AND h.path LIKE gr.path || '%') OR EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ?" #n    \
     " AND g.station_id = a.station_id))"
 
@@ -58,7 +58,7 @@
  * the activity. */
 #define ABOUT_OR_RUNS(n, t)                                                                        \
     "(CAST(?" #n " AS BIGINT) IS NULL OR " t ".user_id = ?" #n " OR " t ".member_id = "            \
-    "(SELECT u.member_id FROM users u WHERE u.id = ?" #n ") OR EXISTS (SELECT 1 FROM "            \
+    "(SELECT u.member_id FROM users u WHERE u.id = ?" #n ") OR EXISTS (SELECT 1 FROM "             \
     "activities a WHERE a.id = " t ".activity_id AND " RUNS(n) "))"
 
 #define CHECKIN_SELECT                                                                             \
@@ -74,22 +74,25 @@
     " AND a.start_at >= ?2 AND a.start_at < ?3 AND a.status IN ('published', 'held', "             \
     "'cancelled') ORDER BY a.start_at LIMIT 5000"
 
-#define IN_SERIES(n) "(a.series_id = ?" #n " OR a.series_id IN (SELECT id FROM series "           \
-                     "WHERE parent_id = ?" #n "))"
+#define IN_SERIES(n)                                                                               \
+    "(a.series_id = ?" #n " OR a.series_id IN (SELECT id FROM series "                             \
+    "WHERE parent_id = ?" #n "))"
 
 static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
-#define S(q) [(q) - Q__ACTIVITIES_FIRST]
+#define S(q) [(q)-Q__ACTIVITIES_FIRST]
     S(Q_ACTIVITY_GET) = ACTIVITY_SELECT " WHERE a.id = ?1",
-    S(Q_ACTIVITY_LIST) =
-        ACTIVITY_SELECT " WHERE a.id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR a.station_id = ?2) "
-                        "AND (CAST(?3 AS BIGINT) IS NULL OR " IN_SERIES(3) ") "
-                        "AND (CAST(?4 AS BIGINT) IS NULL OR a.host_org_id = ?4) "
-                        "AND (CAST(?5 AS TEXT) IS NULL OR a.kind = ?5) "
-                        "AND (CAST(?6 AS TEXT) IS NULL OR a.status = ?6) "
-                        "AND (CAST(?7 AS BIGINT) IS NULL OR a.end_at > ?7) "
-                        "AND (CAST(?8 AS BIGINT) IS NULL OR a.start_at < ?8) "
-                        "AND " ACTIVITY_VISIBLE(9) " AND (CAST(?10 AS TEXT) IS NULL OR "
-                        "lower(a.title) LIKE lower(?10) ESCAPE '\\') ORDER BY a.id LIMIT ?11",
+    S(Q_ACTIVITY_LIST) = ACTIVITY_SELECT
+    " WHERE a.id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR a.station_id = ?2) "
+    "AND (CAST(?3 AS BIGINT) IS NULL OR " IN_SERIES(
+        3) ") "
+           "AND (CAST(?4 AS BIGINT) IS NULL OR a.host_org_id = ?4) "
+           "AND (CAST(?5 AS TEXT) IS NULL OR a.kind = ?5) "
+           "AND (CAST(?6 AS TEXT) IS NULL OR a.status = ?6) "
+           "AND (CAST(?7 AS BIGINT) IS NULL OR a.end_at > ?7) "
+           "AND (CAST(?8 AS BIGINT) IS NULL OR a.start_at < ?8) "
+           "AND " ACTIVITY_VISIBLE(
+               9) " AND (CAST(?10 AS TEXT) IS NULL OR "
+                  "lower(a.title) LIKE lower(?10) ESCAPE '\\') ORDER BY a.id LIMIT ?11",
     S(Q_ACTIVITY_INSERT) =
         "INSERT INTO activities (" ACTIVITY_COLS ", status, birthday_month, station_id, "
         "host_path, created_by, version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
@@ -157,13 +160,13 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
                               "AND day >= ?2 AND day <= ?3",
 
     S(Q_REGISTRATION_GET) = REGISTRATION_SELECT " WHERE r.id = ?1",
-    S(Q_REGISTRATION_LIST) =
-        REGISTRATION_SELECT " WHERE r.id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR "
-                            "r.activity_id = ?2) AND (CAST(?3 AS BIGINT) IS NULL OR "
-                            "r.member_id = ?3) AND (CAST(?4 AS TEXT) IS NULL OR r.status = ?4) "
-                            "AND " ABOUT_OR_RUNS(5, "r") " AND (CAST(?6 AS TEXT) IS NULL OR "
-                            "lower(r.name) LIKE lower(?6) ESCAPE '\\' OR r.phone LIKE ?6 "
-                            "ESCAPE '\\') ORDER BY r.id LIMIT ?7",
+    S(Q_REGISTRATION_LIST) = REGISTRATION_SELECT
+    " WHERE r.id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR "
+    "r.activity_id = ?2) AND (CAST(?3 AS BIGINT) IS NULL OR "
+    "r.member_id = ?3) AND (CAST(?4 AS TEXT) IS NULL OR r.status = ?4) "
+    "AND " ABOUT_OR_RUNS(5, "r") " AND (CAST(?6 AS TEXT) IS NULL OR "
+                                 "lower(r.name) LIKE lower(?6) ESCAPE '\\' OR r.phone LIKE ?6 "
+                                 "ESCAPE '\\') ORDER BY r.id LIMIT ?7",
     S(Q_REGISTRATION_INSERT) =
         "INSERT INTO registrations (activity_id, person, member_id, user_id, name, phone, "
         "slot_start, start_at, end_at, status, source, membership_years, version, created_at, "
@@ -189,11 +192,13 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
                           "WHERE p.committee_id = ?1 AND ?2 LIKE o.path || '%' LIMIT 1",
 
     S(Q_CHECKIN_GET) = CHECKIN_SELECT " WHERE k.id = ?1",
-    S(Q_CHECKIN_LIST) = CHECKIN_SELECT " WHERE k.id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR "
-                                       "k.activity_id = ?2) AND (CAST(?3 AS BIGINT) IS NULL OR "
-                                       "k.member_id = ?3) AND " ABOUT_OR_RUNS(4, "k") " AND "
-                                       "(CAST(?5 AS TEXT) IS NULL OR lower(k.name) LIKE "
-                                       "lower(?5) ESCAPE '\\') ORDER BY k.id LIMIT ?6",
+    S(Q_CHECKIN_LIST) = CHECKIN_SELECT
+    " WHERE k.id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR "
+    "k.activity_id = ?2) AND (CAST(?3 AS BIGINT) IS NULL OR "
+    "k.member_id = ?3) AND " ABOUT_OR_RUNS(4,
+                                           "k") " AND "
+                                                "(CAST(?5 AS TEXT) IS NULL OR lower(k.name) LIKE "
+                                                "lower(?5) ESCAPE '\\') ORDER BY k.id LIMIT ?6",
     /* A second check-in of a person is no check-in: the partial unique index says so */
     S(Q_CHECKIN_INSERT) =
         "INSERT INTO checkins (activity_id, person, registration_id, member_id, user_id, name, "
@@ -250,8 +255,9 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
         "SELECT count(DISTINCT k.person), count(*), COALESCE(sum(CASE WHEN a.kind = "
         "'volunteer_service' THEN (a.end_at - a.start_at) / 60 ELSE 0 END), 0), "
         "count(DISTINCT CASE WHEN k.person LIKE 'm:%' THEN k.person END) FROM checkins k "
-        "JOIN activities a ON a.id = k.activity_id WHERE " IN_SERIES(1) " AND k.undone_at "
-        "IS NULL AND a.start_at >= ?2 AND a.start_at < ?3",
+        "JOIN activities a ON a.id = k.activity_id WHERE " IN_SERIES(
+            1) " AND k.undone_at "
+               "IS NULL AND a.start_at >= ?2 AND a.start_at < ?3",
     S(Q_ATTENDANCE_SERIES_KINDS) = "SELECT a.kind, count(*) FROM activities a WHERE " IN_SERIES(
         1) " AND a.start_at >= ?2 AND a.start_at < ?3 AND a.status IN ('published', 'held') "
            "GROUP BY a.kind ORDER BY a.kind",
@@ -271,8 +277,9 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
 
     S(Q_ACTIVITY_FEED_STATION) = FEED_SELECT "a.station_id = ?1" FEED_WINDOW,
     S(Q_ACTIVITY_FEED_SERIES) = FEED_SELECT IN_SERIES(1) FEED_WINDOW,
-    S(Q_ACTIVITY_FEED_PERSON) = FEED_SELECT "a.id IN (SELECT activity_id FROM registrations "
-                                            "WHERE person = ?1 AND status <> 'cancelled')" FEED_WINDOW,
+    S(Q_ACTIVITY_FEED_PERSON) =
+        FEED_SELECT "a.id IN (SELECT activity_id FROM registrations "
+                    "WHERE person = ?1 AND status <> 'cancelled')" FEED_WINDOW,
 #undef S
 };
 
