@@ -186,12 +186,15 @@ static int64_t add(struct db *db, struct arena *a, const struct step *s, const i
     return stored ? entity_id(s->e, stored) : -1;
 }
 
-static int add_users(struct db *db, struct arena *a, const int64_t *ids, const char *password,
-                     struct error *err)
+/* The users; "member" is the first member of the register (the account of a person). */
+static int add_users(struct db *db, struct arena *a, const int64_t *ids, int64_t first_member,
+                     const char *password, struct error *err)
 {
     for (size_t i = 0; i < COUNT(demo_users); i++) {
-        struct user *u = user_add(db, a, &entity_cli_caller, demo_users[i].username,
-                                  demo_users[i].display_name, false, 0, password, err);
+        bool person = strcmp(demo_users[i].role, "member") == 0;
+        struct user *u =
+            user_add(db, a, &entity_cli_caller, demo_users[i].username, demo_users[i].display_name,
+                     false, person ? first_member : 0, password, err);
         if (u == NULL)
             return -1;
         const char *json = arena_printf(a, "{\"user_id\":%lld,\"role\":\"%s\"}", (long long)u->id,
@@ -264,7 +267,8 @@ static const char *applicant_json(struct arena *a, unsigned *rnd, int i, int sta
                         stage >= 2 ? date_text(a, target) : "", stage >= 2 ? "\"" : "");
 }
 
-static int add_members(struct db *db, struct arena *a, const int64_t *ids, struct error *err)
+static int add_members(struct db *db, struct arena *a, const int64_t *ids, int64_t *first,
+                       struct error *err)
 {
     unsigned rnd = 20171201;
     int64_t now = time_now() + TIME_LOCAL_OFFSET_MIN * 60, today = now / 86400;
@@ -289,8 +293,11 @@ static int add_members(struct db *db, struct arena *a, const int64_t *ids, struc
                 &member_entity, member_json(a, &rnd, serial, admitted, today, groups[g].kind),
                 "branch_id",    groups[g].branch,
                 NULL,           0};
-            if (add(db, a, &s, ids, err) < 0)
+            int64_t id = add(db, a, &s, ids, err);
+            if (id < 0)
                 return -1;
+            if (serial == 0)
+                *first = id;
         }
     for (int i = 0; i < 9; i++, serial++) {
         struct step s = {&member_entity, applicant_json(a, &rnd, serial, i % 3, today),
@@ -338,8 +345,12 @@ int demo_load(struct db *db, struct arena *a, const char *password, struct error
         .zhongke = ids[ZHONGKE],
         .partner = ids[PARTNER],
         .tenant = ids[RF_BRANCHES + 1],
+        .rf_committee = ids[RF_COMMITTEE],
     };
-    if (add_members(db, a, ids, err) != 0 || add_users(db, a, ids, password, err) != 0)
+    int64_t first_member = 0;
+    if (add_members(db, a, ids, &first_member, err) != 0 ||
+        add_users(db, a, ids, first_member, password, err) != 0 ||
+        demo_calendar(db, a, &cal, err) != 0)
         return -1;
-    return demo_calendar(db, a, &cal, err);
+    return demo_activities(db, a, &cal, first_member, err);
 }

@@ -21,11 +21,17 @@ int demo_load(struct db *db, struct arena *a, const char *password, struct error
 /* The records the demo's calendar (demo_calendar.c) books for. */
 struct demo_calendar_ids {
     int64_t west_station, west_rooms[3], yingkai_rooms[3];
-    int64_t committee, zhongke, partner, tenant;
+    int64_t committee, zhongke, partner, tenant, rf_committee;
 };
 
 /* Books the demo's coming two weeks; called by demo_load(), after the users exist. */
 int demo_calendar(struct db *db, struct arena *a, const struct demo_calendar_ids *ids,
                   struct error *err);
+
+/* The demo's activities (demo_activities.c): the "West Tower 1 Hour" series and its
+ * sub-series in rotation, a volunteer hour, an appointment service, next month's political
+ * birthday gathering, and some sign-ups; after the calendar, whose slots it avoids. */
+int demo_activities(struct db *db, struct arena *a, const struct demo_calendar_ids *ids,
+                    int64_t first_member, struct error *err);
 
 #endif
