@@ -47,9 +47,10 @@ static const struct field activity_fields[] = {
      .flags = FF_NULLABLE | FF_MULTILINE,
      .max_chars = 2000,
      .offset = offsetof(struct activity, description)},
+    /* given once: what a check-in counted (volunteer time) must not change under it */
     {.name = "kind",
      .type = FT_ENUM,
-     .flags = FF_REQUIRED,
+     .flags = FF_REQUIRED | FF_CREATE_ONLY,
      .choices = activity_kinds,
      .offset = offsetof(struct activity, kind)},
     CREATED(host_org_id, FT_REF, FF_REQUIRED),
@@ -125,6 +126,13 @@ int activity_target(struct db *db, struct arena *a, const void *rec, struct targ
     for (size_t i = 0; i < n; i++)
         if (target_add_org(db, a, co[i], t, err) != 0)
             return -1;
+    /* the committee that runs the station keeps its calendar, activities included */
+    struct station *s = entity_get(db, a, &station_entity, act->station_id, err);
+    if (s == NULL)
+        return -1;
+    if (!fields_is_null(station_entity.table, s, "org_id") &&
+        target_add_org(db, a, s->org_id, t, err) != 0)
+        return -1;
     t->station_id = act->station_id;
     t->unpublished = act->status && strcmp(act->status, "draft") == 0;
     return 0;
@@ -279,6 +287,11 @@ static struct booking *book_room(struct db *db, struct making *m, struct error *
         if (strcmp(b->status, "confirmed") != 0 && strcmp(b->status, "pending") != 0) {
             error_field(err, ERR_CONFLICT, "/booking_id", "the booking is %s", b->status);
             error_rule(err, "status");
+            return NULL;
+        }
+        if (b->end <= m->now) {
+            error_field(err, ERR_RULE, "/booking_id", "the booking is over");
+            error_rule(err, "past");
             return NULL;
         }
         return b;

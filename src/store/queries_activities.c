@@ -7,22 +7,26 @@
 
 #include "store/queries.h"
 
-/* The caller (?n, NULL for an admin) runs what an activity (alias a) belongs to: a
- * committee admin or branch secretary over its host, or the manager of its station. */
-#define RUNS(n)                                                                                    \
-    "(CAST(?" #n " AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM grants g "                          \
-    "JOIN orgs gr ON gr.id = g.org_id JOIN orgs h ON h.id = a.host_org_id "                        \
-    "WHERE g.user_id = ?" #n " AND g.role IN ('committee_admin', 'branch_secretary') "             \
-    "AND h.path LIKE gr.path || '%') OR EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ?" #n     \
-    " AND g.station_id = a.station_id))"
+/* The caller (?n) holds an organisation-bound grant of a role in 'roles' over the host
+ * of activity a, or over the committee that runs its station; or manages the station. */
+#define OVER_ACTIVITY(n, roles)                                                                    \
+    "(EXISTS (SELECT 1 FROM grants g JOIN orgs gr ON gr.id = g.org_id "                            \
+    "JOIN orgs h ON h.id = a.host_org_id WHERE g.user_id = ?" #n roles                             \
+    " AND h.path LIKE gr.path || '%') OR EXISTS (SELECT 1 FROM grants g JOIN orgs gr ON "          \
+    "gr.id = g.org_id JOIN stations s ON s.id = a.station_id JOIN orgs so ON so.id = s.org_id "    \
+    "WHERE g.user_id = ?" #n roles " AND so.path LIKE gr.path || '%') OR EXISTS (SELECT 1 "        \
+    "FROM grants g WHERE g.user_id = ?" #n " AND g.station_id = a.station_id))"
 
-/* Anyone sees what is published (or was); drafts only those who run them (any grant over
- * the host: a member of the branch may see what it prepares). */
+/* The caller (?n, NULL for an admin) runs activity a: a committee admin or branch
+ * secretary over its host or its station's committee, or the station's manager. */
+#define RUNS(n)                                                                                    \
+    "(CAST(?" #n " AS BIGINT) IS NULL OR " OVER_ACTIVITY(                                          \
+        n, " AND g.role IN ('committee_admin', 'branch_secretary')") ")"
+
+/* Anyone sees what is published (or was); drafts only those who run them (any grant:
+ * a member of the branch may see what it prepares). */
 #define ACTIVITY_VISIBLE(n)                                                                        \
-    "(a.status <> 'draft' OR CAST(?" #n " AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM grants g "   \
-    "JOIN orgs gr ON gr.id = g.org_id JOIN orgs h ON h.id = a.host_org_id WHERE g.user_id = ?" #n  \
-    " AND h.path LIKE gr.path || '%') OR EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ?" #n    \
-    " AND g.station_id = a.station_id))"
+    "(a.status <> 'draft' OR CAST(?" #n " AS BIGINT) IS NULL OR " OVER_ACTIVITY(n, "") ")"
 
 #define ACTIVITY_COLS                                                                              \
     "series_id, title, description, kind, host_org_id, co_organisers, room_id, start_at, end_at, " \
