@@ -44,6 +44,7 @@ static const struct {
     {"checkin code", test_checkin_code},
     {"rotation", test_rotation},
     {"activity rules", test_activity_rules},
+    {"attendance", test_attendance},
 };
 /* clang-format on */
 

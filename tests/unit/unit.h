@@ -58,5 +58,6 @@ void test_rotation(void);
 void test_qr(void);
 void test_checkin_code(void);
 void test_activity_rules(void);
+void test_attendance(void);
 
 #endif
