@@ -192,8 +192,9 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
     S(Q_REGISTRATION_END) = "UPDATE registrations SET status = 'cancelled', reason = ?1, "
                             "version = version + 1, updated_at = ?2 WHERE activity_id = ?3 "
                             "AND status <> 'cancelled'",
-    S(Q_PARTNER_COVERS) = "SELECT 1 FROM partnerships p JOIN orgs o ON o.id = p.partner_id "
-                          "WHERE p.committee_id = ?1 AND ?2 LIKE o.path || '%' LIMIT 1",
+    S(Q_PARTNER_COVERS) =
+        "SELECT 1 FROM partnerships p JOIN orgs o ON o.id = p.partner_id "
+        "WHERE p.committee_id = ?1 AND CAST(?2 AS TEXT) LIKE o.path || '%' LIMIT 1",
 
     S(Q_CHECKIN_GET) = CHECKIN_SELECT " WHERE k.id = ?1",
     S(Q_CHECKIN_LIST) = CHECKIN_SELECT
@@ -240,7 +241,7 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
     /* activities that took place (or will), by kind, hosted under the path ?1 */
     S(Q_ATTENDANCE_ORG_KINDS) = "SELECT a.kind, count(*) FROM activities a "
                                 "WHERE a.start_at >= ?2 AND a.start_at < ?3 "
-                                "AND a.host_path LIKE ?1 || '%' "
+                                "AND a.host_path LIKE CAST(?1 AS TEXT) || '%' "
                                 "AND a.status IN ('published', 'held') GROUP BY a.kind "
                                 "ORDER BY a.kind",
     S(Q_ATTENDANCE_ACTIVITY) =
@@ -275,7 +276,8 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
      * still in the register */
     S(Q_BIRTHDAY_MEMBERS) =
         "SELECT m.id, m.admitted_on FROM members m JOIN orgs b ON b.id = m.branch_id "
-        "WHERE b.path LIKE ?1 || '%' AND m.admitted_on IS NOT NULL AND m.left_as IS NULL "
+        "WHERE b.path LIKE CAST(?1 AS TEXT) || '%' AND m.admitted_on IS NOT NULL AND m.left_as IS "
+        "NULL "
         "AND substr(m.admitted_on, 6, 2) = ?2 AND m.admitted_on < ?3 ORDER BY m.admitted_on, "
         "m.id",
 
