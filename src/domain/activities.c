@@ -185,6 +185,15 @@ static int check_activity(struct db *db, const void *rec, struct error *err)
                     (long long)act->registered);
         return error_rule(err, "capacity");
     }
+    int64_t co[MAX_CO_ORGANISERS];
+    size_t n = co_organisers(act, co);
+    for (size_t i = 0; i < n; i++)
+        if (entity_get(db, err->arena, &org_entity, co[i], err) == NULL)
+            return err->kind == ERR_NOT_FOUND
+                       ? (error_reset(err),
+                          error_field(err, ERR_RULE, "/co_organisers",
+                                      "no organisation with id %lld", (long long)co[i]))
+                       : -1;
     struct room *room = entity_get(db, err->arena, &room_entity, act->room_id, err);
     if (room == NULL)
         return -1;

@@ -21,6 +21,7 @@ struct change {
     const struct caller *c;
     int64_t id, version; /* version 0: whatever is stored */
     bool yes;            /* approve, accept; 'following' for a cancellation */
+    bool for_activity;   /* a cancellation by the activity the booking serves */
     const char *reason;
     int64_t now;
     /* read under the lock */
@@ -153,6 +154,26 @@ static int64_t *rest_of_series(struct db *db, struct change *ch, size_t *n, stru
     return r == DB_FAIL ? NULL : ids;
 }
 
+/* A booking that serves an activity goes with the activity, never without it: the
+ * activity's people would be left without a room. */
+static int serves_activity(struct db *db, const struct booking *b, struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, Q_ACTIVITY_OF_BOOKING, err);
+    if (st == NULL)
+        return -1;
+    db_bind_int(st, 1, b->id);
+    enum db_step r = db_step(st, err);
+    if (r != DB_ROW)
+        return r == DB_FAIL ? -1 : 0;
+    int64_t id = db_col_int(st, 0);
+    db_step(st, err);
+    error_set(err, ERR_CONFLICT,
+              "booking %lld is the room of activity %lld: cancel the activity, which cancels "
+              "its booking",
+              (long long)b->id, (long long)id);
+    return error_rule(err, "activity");
+}
+
 static int cancel_txn(struct db *db, void *ctx, struct error *err)
 {
     struct change *ch = ctx;
@@ -169,7 +190,8 @@ static int cancel_txn(struct db *db, void *ctx, struct error *err)
     for (size_t i = 0; i < n; i++) {
         struct booking *b =
             ids[i] == ch->b->id ? ch->b : entity_get(db, ch->a, &booking_entity, ids[i], err);
-        if (b == NULL || move(db, ch, b, "cancelled", ch->reason, "cancel", err) != 0)
+        if (b == NULL || (!ch->for_activity && serves_activity(db, b, err) != 0) ||
+            move(db, ch, b, "cancelled", ch->reason, "cancel", err) != 0)
             return -1;
     }
     return 0;
@@ -178,7 +200,8 @@ static int cancel_txn(struct db *db, void *ctx, struct error *err)
 int booking_cancel_in(struct db *db, struct arena *a, const struct caller *c, int64_t id,
                       const char *reason, int64_t now, struct error *err)
 {
-    struct change ch = {.a = a, .c = c, .id = id, .reason = reason, .now = now};
+    struct change ch = {
+        .a = a, .c = c, .id = id, .reason = reason, .now = now, .for_activity = true};
     return cancel_txn(db, &ch, err);
 }
 

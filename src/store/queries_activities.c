@@ -120,6 +120,8 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
 
     S(Q_ACTIVITY_BIRTHDAY) = "SELECT id FROM activities WHERE host_org_id = ?1 "
                              "AND birthday_month = ?2 AND status <> 'cancelled'",
+    S(Q_ACTIVITY_OF_BOOKING) = "SELECT id FROM activities WHERE booking_id = ?1 "
+                               "AND status IN ('draft', 'published')",
     S(Q_ROOM_OF_ORG) = "SELECT r.id FROM rooms r JOIN stations s ON s.id = r.station_id "
                        "WHERE s.org_id = ?1 AND r.bookable = 1 ORDER BY r.capacity DESC, r.id "
                        "LIMIT 1",
