@@ -103,9 +103,7 @@ static bool code_now(struct exchange *ex, char code[CHECKIN_CODE_CHARS + 1], int
         reply_error(ex, &err);
         return false;
     }
-    /* a code is worth something for a minute: no cache may keep it longer */
-    exchange_header(ex, "Cache-Control", "no-store");
-    return true;
+    return true; /* every API answer is Cache-Control: no-store (http/server.c) */
 }
 
 /* GET /api/v1/activities/{id}/checkin-code: for the screen to draw, or to read aloud. */

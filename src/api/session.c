@@ -43,6 +43,11 @@ static void write_user(struct jsonw *w, const struct caller *c, const char *disp
         jw_str(w, display_name);
     else
         jw_null(w);
+    jw_key(w, "member_id");
+    if (c->member_id)
+        jw_int(w, c->member_id);
+    else
+        jw_null(w);
     jw_key(w, "grants");
     jw_arr_open(w);
     for (size_t i = 0; i < c->ngrants; i++) {

@@ -475,6 +475,12 @@ struct checkin *checkin_create(struct db *db, struct arena *a, const struct call
 
 /* ---- undoing one ---- */
 
+static int undone_already(struct error *err)
+{
+    error_set(err, ERR_CONFLICT, "the check-in was undone already");
+    return error_rule(err, "status");
+}
+
 static int person_of(struct db *db, int64_t id, char key[PERSON_KEY_MAX], struct error *err)
 {
     struct db_stmt *st = db_stmt(db, Q_CHECKIN_PERSON, err);
@@ -505,10 +511,8 @@ static int undo_txn(struct db *db, void *ctx, struct error *err)
     if (policy_refuse(policy_decide(u->c, &checkin_entity, ACT_UPDATE, &t), &checkin_entity, u->id,
                       err) != 0)
         return -1;
-    if (!fields_is_null(&checkin_table, k, "undone_at")) {
-        error_set(err, ERR_CONFLICT, "the check-in was undone already");
-        return error_rule(err, "status");
-    }
+    if (!fields_is_null(&checkin_table, k, "undone_at"))
+        return undone_already(err);
     struct arrival v = {.a = u->a, .c = u->c, .now = time_now()};
     v.act = entity_get(db, u->a, &activity_entity, k->activity_id, err);
     struct db_stmt *st = v.act ? db_stmt(db, Q_CHECKIN_UNDO, err) : NULL;
@@ -520,8 +524,12 @@ static int undo_txn(struct db *db, void *ctx, struct error *err)
     else
         db_bind_null(st, 2);
     db_bind_int(st, 3, k->id);
-    if (db_exec(st, err) != 0 || person_of(db, k->id, v.key, err) != 0 ||
-        count(db, &v, -1, err) != 0 ||
+    if (db_exec(st, err) != 0)
+        return -1;
+    /* another undo got in between the read and the write: it did the counting */
+    if (db_changes(st) != 1)
+        return undone_already(err);
+    if (person_of(db, k->id, v.key, err) != 0 || count(db, &v, -1, err) != 0 ||
         (u->done = entity_get(db, u->a, &checkin_entity, k->id, err)) == NULL)
         return -1;
     return audit_record(db, u->a, u->c, &checkin_entity, k->id, "undo", &t, k, u->done, err);
