@@ -20,8 +20,7 @@
 // holds 250 (the demo's rooms hold at most 60), so that an activity can offer 150 places.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { PG, freshDb, startServer, assertStopsCleanly } from './lib.mjs';
+import { PG, freshDb, startServer, assertStopsCleanly, connection } from './lib.mjs';
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
@@ -49,37 +48,6 @@ const YEAR = new Date(NIGHT + LOCAL).getUTCFullYear(); // the local year of the 
 
 // ---- HTTP: one client = one keep-alive connection of its own ----
 
-// A client with an agent of one socket: its requests go over one connection, and no two
-// clients share one. A request unanswered within a minute fails (a deadlock shows as a
-// failure, not as a hung test).
-function connection(url, token) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const { hostname, port } = new URL(url);
-  const ports = new Set();
-  const request = (method, path, body) => new Promise((resolve, reject) => {
-    const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
-    const headers = { authorization: `Bearer ${token}` };
-    if (data) Object.assign(headers, { 'content-type': 'application/json', 'content-length': data.length });
-    const req = http.request({ host: hostname, port, method, path, agent, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => {
-        let json = null;
-        try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, json, text });
-      });
-    });
-    req.setTimeout(60000, () => req.destroy(new Error(`${method} ${path} on ${url}: no answer within 60 s`)));
-    req.on('socket', (s) => {
-      if (s.localPort) ports.add(`${port}:${s.localPort}`);
-      else s.once('connect', () => ports.add(`${port}:${s.localPort}`));
-    });
-    req.on('error', reject);
-    req.end(data || undefined);
-  });
-  return { url, request, ports, close: () => agent.destroy() };
-}
 
 // Opens one connection per [server, token], and waits until every one has answered once,
 // so that the requests that follow start together.

@@ -10,9 +10,8 @@
 // LOUYU_PROP_OPS=<n> changes its number of operations (default 1500).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { spawn } from 'node:child_process';
-import { PG, psql, startServer, freshDb, signIn, assertStopsCleanly } from './lib.mjs';
+import { PG, psql, startServer, freshDb, signIn, assertStopsCleanly, connection } from './lib.mjs';
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
@@ -72,36 +71,6 @@ function prng(seed) {
 
 // ---- HTTP: one client = one keep-alive connection of its own ----
 
-// A client with an agent of one socket: every request it sends goes over the same
-// connection, and no two clients share one. Records the local port of its socket.
-function connection(url, token) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const { hostname, port } = new URL(url);
-  const ports = new Set();
-  const request = (method, path, body) => new Promise((resolve, reject) => {
-    const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
-    const headers = { authorization: `Bearer ${token}` };
-    if (data) Object.assign(headers, { 'content-type': 'application/json', 'content-length': data.length });
-    const req = http.request({ host: hostname, port, method, path, agent, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => {
-        let json = null;
-        try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, json, text });
-      });
-    });
-    // A local port is unique only per destination: two servers may see the same one.
-    req.on('socket', (s) => {
-      if (s.localPort) ports.add(`${port}:${s.localPort}`);
-      else s.once('connect', () => ports.add(`${port}:${s.localPort}`));
-    });
-    req.on('error', reject);
-    req.end(data || undefined);
-  });
-  return { request, ports, close: () => agent.destroy() };
-}
 
 // Opens n connections spread over the servers, each signed in by its server's admin token,
 // and waits until every one has answered once, so that what follows starts together.
@@ -139,6 +108,12 @@ const ROUND_THE_CLOCK = [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '00:00'
 // Clears station 1's calendar of the demo's bookings and closures: a test starts from
 // free rooms.
 async function clearCalendar(srv) {
+  // An activity's booking goes with the activity: cancel the demo's activities first.
+  const acts = (await srv.request('GET', '/api/v1/activities?station_id=1&limit=500')).json.items;
+  for (const a of acts.filter((x) => x.status === 'draft' || x.status === 'published')) {
+    const r = await srv.request('POST', `/api/v1/activities/${a.id}/cancel`, { version: a.version, reason: '测试清场' });
+    assert.equal(r.status, 200, r.text);
+  }
   for (let round = 0; round < 10; round++) {
     const open = (await allBookings(srv)).filter((b) => OPEN.has(b.status));
     if (!open.length) break;

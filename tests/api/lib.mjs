@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
 import net from 'node:net';
 
 export const BIN = process.env.LOUYU_BIN || new URL('../../build/asan/louyu', import.meta.url).pathname;
@@ -158,4 +159,39 @@ export function rawRequest(port, bytes, ms = 2000) {
 export function rawStatus(answer) {
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(answer);
   return m ? Number(m[1]) : 0;
+}
+
+// ---- races: one client = one keep-alive connection of its own ----
+
+// A client with an agent of one socket: its requests go over one connection, and no two
+// clients share one. A request unanswered within a minute fails (a deadlock shows as a
+// failure, not as a hung test). Records the local port of its socket per destination
+// (a local port is unique only per destination: two servers may see the same one).
+export function connection(url, token) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const { hostname, port } = new URL(url);
+  const ports = new Set();
+  const request = (method, path, body) => new Promise((resolve, reject) => {
+    const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
+    const headers = { authorization: `Bearer ${token}` };
+    if (data) Object.assign(headers, { 'content-type': 'application/json', 'content-length': data.length });
+    const req = http.request({ host: hostname, port, method, path, agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => {
+        let json = null;
+        try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, json, text });
+      });
+    });
+    req.setTimeout(60000, () => req.destroy(new Error(`${method} ${path} on ${url}: no answer within 60 s`)));
+    req.on('socket', (s) => {
+      if (s.localPort) ports.add(`${port}:${s.localPort}`);
+      else s.once('connect', () => ports.add(`${port}:${s.localPort}`));
+    });
+    req.on('error', reject);
+    req.end(data || undefined);
+  });
+  return { url, request, ports, close: () => agent.destroy() };
 }
