@@ -67,6 +67,9 @@ enum verdict policy_decide(const struct caller *c, const struct entity *e, enum 
         return ALLOW;
     if (c && c->admin) /* also the command line, which acts as an admin with no user */
         return ALLOW;
+    /* a record of a public kind that is not public (a draft): not there, for the anonymous */
+    if (a == ACT_READ && e->public_read && (c == NULL || c->user_id == 0) && t)
+        return DENY_HIDDEN;
     if (c == NULL || c->user_id == 0)
         return DENY_SIGN_IN;
     unsigned writers = e->write_roles | (a == ACT_UPDATE ? e->edit_roles : 0);

@@ -115,7 +115,7 @@ static struct activity *make(struct db *db, struct scheduling *w, struct error *
     struct error last;
     error_init(&last, w->a);
     for (; day < w->next_day; day++) {
-        if (day_of_week(day) >= 5) /* Saturday, Sunday */
+        if (day_of_week(day) >= 6) /* Saturday, Sunday (1 is Monday) */
             continue;
         int64_t start = day * 86400 + BIRTHDAY_HOUR * 3600 - TIME_LOCAL_OFFSET_MIN * 60;
         struct activity *act = gathering(w, room, start);

@@ -296,8 +296,10 @@ static int identify(struct db *db, struct arrival *v, struct error *err)
         if (find_signup(db, v, err) != 0)
             return -1;
         if (v->registration_id) {
-            v->name = rq->guest_name ? rq->guest_name : rq->phone;
-            return 0;
+            struct registration *r =
+                entity_get(db, v->a, &registration_entity, v->registration_id, err);
+            v->name = r ? r->name : NULL;
+            return r ? 0 : -1;
         }
         return as_guest(v, rq->phone, err);
     }

@@ -292,8 +292,8 @@ describe('making activities, signing up, series, birthdays and feeds', () => {
     const draft = await make(A, 'zhongke', at(d, '10:00'), at(d, '11:00'), { publish: undefined });
     assert.equal(draft.status, 'draft');
     const q = `&from=${encodeURIComponent(at(d, '00:00'))}&to=${encodeURIComponent(at(d, '23:59'))}`;
-    // As documented: 401 to anonymous callers, 404 to signed-in ones who may not read it.
-    assertProblem(await A.send(null, 'GET', `/api/v1/activities/${draft.id}`), 401, undefined, 'a draft, to nobody');
+    // Not there for anyone who may not read it, signed in or not: its existence does not leak.
+    assertProblem(await A.send(null, 'GET', `/api/v1/activities/${draft.id}`), 404, undefined, 'a draft, to nobody');
     assert.ok(!(await listAll(A, null, '/api/v1/activities', q)).some((x) => x.id === draft.id), 'a draft listed to nobody');
     assert.equal((await A.send('fuli', 'GET', `/api/v1/activities/${draft.id}`)).status, 404);
     assert.ok(!(await listAll(A, 'fuli', '/api/v1/activities', q)).some((x) => x.id === draft.id), 'a draft listed to fuli');
