@@ -109,7 +109,42 @@ const make = {
     return make.record(adm, 'bookings', bookingBody(room, { start: local(start), end: local(start + 15 * 60000) }));
   },
   closure: (adm) => make.record(adm, 'closures', closureBody()),
+
+  // Activities of branch 4 (zhongke's and member's) at station 1, each in a throwaway room
+  // of its own and at an hour of its own (so that no person's sign-ups meet), published
+  // unless told. An activity that starts within the minute or two can be checked in to.
+  async activity(adm, extra = {}) {
+    const room = await make.bookingRoom(adm);
+    const start = LATER + 2 * 3600000 * ++activities;
+    return make.record(adm, 'activities', {
+      title: `临时活动${n()}`, kind: 'study', host_org_id: 4, room_id: room.id,
+      start: local(start), end: local(start + 3600000), capacity: 4, publish: true, ...extra,
+    });
+  },
+  draft: (adm) => make.activity(adm, { publish: false }),
+  async soonActivity(adm, extra = {}) {
+    const room = await make.bookingRoom(adm);
+    const start = (Math.floor(Date.now() / 60000) + 2) * 60000;
+    return make.record(adm, 'activities', {
+      title: `临时活动${n()}`, kind: 'volunteer_service', host_org_id: 4, room_id: room.id,
+      start: local(start), end: local(start + 30 * 60000), capacity: 4, publish: true, ...extra,
+    });
+  },
+  // A sign-up of a member of branch 4 (1 is the member user's own person), by the admin.
+  async signUp(adm, member_id) {
+    const a = await make.activity(adm);
+    return make.record(adm, 'registrations', { activity_id: a.id, member_id });
+  },
+  // A check-in at the desk, by the admin, of a member of branch 4.
+  async checkIn(adm, member_id) {
+    const a = await make.soonActivity(adm);
+    return make.record(adm, 'checkins', { activity_id: a.id, member_id });
+  },
+  series: (adm) => make.record(adm, 'series', { org_id: 3, name: `临时系列${n()}`, hosts: [4, 5] }),
+  // Absences of branch 4 from the study hour (series 2, which it hosts), a day each.
+  absence: (adm) => make.record(adm, 'host-absences', absenceBody()),
 };
+let activities = 0;
 
 // Guangzhou time, in which the server answers and opening hours are kept.
 const LOCAL_OFFSET_MS = 8 * 3600000;
@@ -120,6 +155,10 @@ const LATER = (localDay(Date.now()) + 100) * 86400000 - LOCAL_OFFSET_MS + 10 * 3
 const bookingBody = (room, extra = {}) => ({
   room_id: room.id, org_id: 4, start: local(LATER), end: local(LATER + 30 * 60000),
   title: `临时预约${n()}`, attendance: 2, ...extra,
+});
+let absences = 0;
+const absenceBody = () => ({
+  series_id: 2, org_id: 4, day: new Date(Date.UTC(2031, 0, 1) + ++absences * 86400000).toISOString().slice(0, 10), reason: '年度审计',
 });
 // Three years ahead, beyond any horizon, so that no closure refuses a row's booking.
 const closureBody = () => ({
@@ -466,6 +505,185 @@ const MATRIX = {
     expect: S(401, 200, 200, 404, 404, 200, 200),
     request: () => ({ path: '/api/v1/orgs/4/booking-record' }),
   },
+
+  // Series and host absences: public to read. Series are the committee admins' (of the
+  // series' committee); an absence is also for the host to say (branch 4's secretary).
+  'GET /api/v1/series': { expect: ALL(200), request: () => ({ path: '/api/v1/series' }) },
+  'GET /api/v1/series/{id}': { expect: ALL(200), request: () => ({ path: '/api/v1/series/1' }) },
+  'POST /api/v1/series': {
+    expect: S(401, 201, 201, 403, 403, 403, 403),
+    request: () => ({ path: '/api/v1/series', body: { org_id: 3, parent_id: 1, name: `新系列${n()}`, hosts: [4, 5] } }),
+  },
+  'PATCH /api/v1/series/{id}': {
+    expect: S(401, 200, 200, 403, 403, 403, 403),
+    setup: (adm) => make.series(adm),
+    request: (s) => ({ path: `/api/v1/series/${s.id}`, body: { version: s.version, hosts: [5, 4] } }),
+  },
+  'DELETE /api/v1/series/{id}': {
+    expect: S(401, 204, 204, 403, 403, 403, 403),
+    setup: (adm) => make.series(adm),
+    request: (s) => ({ path: `/api/v1/series/${s.id}` }),
+  },
+  // Scheduling writes the series' rotation and makes each session as its host's activity.
+  'POST /api/v1/series/{id}/schedule': {
+    expect: S(401, 201, 201, 403, 403, 403, 403),
+    setup: async (adm) => ({ series: await make.series(adm), room: await make.bookingRoom(adm) }),
+    request: ({ series, room }) => ({
+      path: `/api/v1/series/${series.id}/schedule`,
+      body: { room_id: room.id, start: local(LATER), end: local(LATER + 3600000), rrule: 'FREQ=DAILY;COUNT=2', kind: 'study', capacity: 4 },
+    }),
+  },
+  'GET /api/v1/series/{id}/attendance': { expect: ALL(200), request: () => ({ path: '/api/v1/series/1/attendance' }) },
+  'GET /api/v1/series/{id}/activities.ics': { expect: ALL(200), request: () => ({ path: '/api/v1/series/1/activities.ics' }) },
+  'GET /api/v1/host-absences': { expect: ALL(200), request: () => ({ path: '/api/v1/host-absences' }) },
+  'GET /api/v1/host-absences/{id}': {
+    expect: ALL(200),
+    setup: (adm) => make.absence(adm),
+    request: (a) => ({ path: `/api/v1/host-absences/${a.id}` }),
+  },
+  'POST /api/v1/host-absences': {
+    expect: S(401, 201, 201, 403, 403, 201, 403),
+    request: () => ({ path: '/api/v1/host-absences', body: absenceBody() }),
+  },
+  'PATCH /api/v1/host-absences/{id}': {
+    expect: S(401, 200, 200, 403, 403, 200, 403),
+    setup: (adm) => make.absence(adm),
+    request: (a) => ({ path: `/api/v1/host-absences/${a.id}`, body: { version: a.version, reason: '改期' } }),
+  },
+  'DELETE /api/v1/host-absences/{id}': {
+    expect: S(401, 204, 204, 403, 403, 204, 403),
+    setup: (adm) => make.absence(adm),
+    request: (a) => ({ path: `/api/v1/host-absences/${a.id}` }),
+  },
+
+  // Activities (of branch 4, at station 1): published ones are public. They are run by
+  // the committee admins and branch secretaries over the host (or a co-organiser), or
+  // over the committee that runs the station (xita), and by the station's manager:
+  // making, changing, publishing, cancelling, the check-in code. A draft is read by
+  // those and by any grant over the host (member); to others it is not there (404).
+  'GET /api/v1/activities': { expect: ALL(200), request: () => ({ path: '/api/v1/activities' }) },
+  'GET /api/v1/activities/{id}': {
+    expect: S(404, 200, 200, 404, 200, 200, 200),
+    setup: (adm) => make.draft(adm),
+    request: (a) => ({ path: `/api/v1/activities/${a.id}` }),
+  },
+  // The host's room is booked by the caller: who may not book it for branch 4 may not make it.
+  'POST /api/v1/activities': {
+    expect: S(401, 201, 201, 403, 201, 201, 403),
+    setup: (adm) => make.bookingRoom(adm),
+    request: (room) => ({
+      path: '/api/v1/activities',
+      body: { title: `新活动${n()}`, kind: 'party_lesson', host_org_id: 4, room_id: room.id, start: local(LATER),
+        end: local(LATER + 3600000), capacity: 4 },
+    }),
+  },
+  'PATCH /api/v1/activities/{id}': {
+    expect: S(401, 200, 200, 403, 200, 200, 403),
+    setup: (adm) => make.activity(adm),
+    request: (a) => ({ path: `/api/v1/activities/${a.id}`, body: { version: a.version, title: '改名后的活动', capacity: 3 } }),
+  },
+  'POST /api/v1/activities/{id}/publish': {
+    expect: S(401, 200, 200, 404, 200, 200, 403),
+    setup: (adm) => make.draft(adm),
+    request: (a) => ({ path: `/api/v1/activities/${a.id}/publish`, body: { version: a.version } }),
+  },
+  'POST /api/v1/activities/{id}/cancel': {
+    expect: S(401, 200, 200, 403, 200, 200, 403),
+    setup: (adm) => make.activity(adm),
+    request: (a) => ({ path: `/api/v1/activities/${a.id}/cancel`, body: { version: a.version, reason: '改期' } }),
+  },
+  'GET /api/v1/activities/{id}/checkin-code': {
+    expect: S(401, 200, 200, 403, 200, 200, 403),
+    setup: (adm) => make.activity(adm),
+    request: (a) => ({ path: `/api/v1/activities/${a.id}/checkin-code` }),
+  },
+  'GET /api/v1/activities/{id}/checkin-qr.svg': {
+    expect: S(401, 200, 200, 403, 200, 200, 403),
+    setup: (adm) => make.activity(adm),
+    request: (a) => ({ path: `/api/v1/activities/${a.id}/checkin-qr.svg` }),
+  },
+  'GET /api/v1/activities/{id}/checkin-qr.png': {
+    expect: S(401, 200, 200, 403, 200, 200, 403),
+    setup: (adm) => make.activity(adm),
+    request: (a) => ({ path: `/api/v1/activities/${a.id}/checkin-qr.png` }),
+  },
+  'GET /api/v1/activities/{id}/attendance': {
+    expect: ALL(200),
+    setup: (adm) => make.activity(adm),
+    request: (a) => ({ path: `/api/v1/activities/${a.id}/attendance` }),
+  },
+  'GET /api/v1/stations/{id}/activities.ics': { expect: ALL(200), request: () => ({ path: '/api/v1/stations/1/activities.ics' }) },
+
+  // Sign-ups: anyone signed in signs themselves up (an activity for anyone takes every
+  // account); a sign-up is read by the person it is about (member, for member 1) and by
+  // those who run the activity, and cancelled by them; to others it is not there.
+  'GET /api/v1/registrations': { expect: SIGNED_IN(200), request: () => ({ path: '/api/v1/registrations' }) },
+  'GET /api/v1/registrations/{id}': {
+    expect: S(401, 200, 200, 404, 200, 200, 404),
+    setup: (adm) => make.signUp(adm, 2),
+    request: (r) => ({ path: `/api/v1/registrations/${r.id}` }),
+  },
+  'POST /api/v1/registrations': {
+    expect: S(401, 201, 201, 201, 201, 201, 201),
+    setup: (adm) => make.activity(adm, { audience: 'anyone' }),
+    request: (a) => ({ path: '/api/v1/registrations', body: { activity_id: a.id } }),
+  },
+  'POST /api/v1/registrations/{id}/cancel': {
+    expect: S(401, 200, 200, 404, 200, 200, 200),
+    setup: (adm) => make.signUp(adm, 1),
+    request: (r) => ({ path: `/api/v1/registrations/${r.id}/cancel`, body: { version: r.version, reason: '临时出差' } }),
+  },
+  'GET /api/v1/registrations/calendar.ics': { expect: SIGNED_IN(200), request: () => ({ path: '/api/v1/registrations/calendar.ics' }) },
+
+  // Check-ins: anyone signed in checks themselves in with the venue screen's code (an
+  // activity for anyone, taking walk-ins); a check-in is read by the person (member, for
+  // member 1) and those who run the activity, and undone by those who run it only.
+  'GET /api/v1/checkins': { expect: SIGNED_IN(200), request: () => ({ path: '/api/v1/checkins' }) },
+  'GET /api/v1/checkins/{id}': {
+    expect: S(401, 200, 200, 404, 200, 200, 404),
+    setup: (adm) => make.checkIn(adm, 2),
+    request: (k) => ({ path: `/api/v1/checkins/${k.id}` }),
+  },
+  'POST /api/v1/checkins': {
+    expect: S(401, 201, 201, 201, 201, 201, 201),
+    setup: async (adm) => {
+      const a = await make.soonActivity(adm, { audience: 'anyone' });
+      const r = await adm.request('GET', `/api/v1/activities/${a.id}/checkin-code`);
+      assert.equal(r.status, 200, `setup: the check-in code: ${r.text}`);
+      return r.json;
+    },
+    request: (c) => ({ path: '/api/v1/checkins', body: { activity_id: c.activity_id, code: c.code } }),
+  },
+  'POST /api/v1/checkins/{id}/undo': {
+    expect: S(401, 200, 200, 404, 200, 200, 403),
+    setup: (adm) => make.checkIn(adm, 1),
+    request: (k) => ({ path: `/api/v1/checkins/${k.id}/undo` }),
+  },
+
+  // Attendance: an organisation's for those who read it; a member's for the member's own
+  // account (member, who is member 1) and those who may read the person (member 2 here:
+  // the member role reads its branch's register, masked).
+  'GET /api/v1/orgs/{id}/attendance': {
+    expect: S(401, 200, 200, 404, 404, 200, 200),
+    request: () => ({ path: '/api/v1/orgs/4/attendance?year=all' }),
+  },
+  'GET /api/v1/members/{id}/attendance': {
+    expect: S(401, 200, 200, 404, 404, 200, 200),
+    request: () => ({ path: '/api/v1/members/2/attendance' }),
+  },
+  // The committee's gathering invites people of its register: for those who may make its
+  // activity and read the committee. An organisation out of the caller's reach is not there.
+  'POST /api/v1/orgs/{id}/birthday-gatherings': {
+    expect: S(401, 201, 201, 404, 404, 404, 404),
+    today: { fuli: 403, xita_station: 201, zhongke: 403, member: 403 },
+    why: 'the gathering does not ask whether the caller may read the organisation: who cannot read org 3 gets 403 (it exists), '
+      + 'and its station\'s manager, who may make activities there, schedules it and invites people of a register it may not read',
+    setup: (adm) => make.bookingRoom(adm),
+    request: (room) => {
+      const start = LATER + 20 * 86400000 + 9 * 3600000;
+      return { path: '/api/v1/orgs/3/birthday-gatherings', body: { month: local(start).slice(0, 7), room_id: room.id, start: local(start) } };
+    },
+  },
 };
 
 function listedRoutes() {
@@ -483,8 +701,14 @@ test('the matrix has exactly one row per route of `louyu routes`', () => {
   const stale = rows.filter((r) => !routes.includes(r));
   assert.deepEqual(missing, [], `routes without a row in the authorization matrix: ${missing.join(', ')}`);
   assert.deepEqual(stale, [], `rows of the matrix for routes that no longer exist: ${stale.join(', ')}`);
-  for (const [route, row] of Object.entries(MATRIX))
+  for (const [route, row] of Object.entries(MATRIX)) {
     assert.deepEqual(Object.keys(row.expect), ROLES, `${route}: one status per role`);
+    for (const role of Object.keys(row.today ?? {})) {
+      assert.ok(ROLES.includes(role), `${route}: today's status of an unknown role ${role}`);
+      assert.notEqual(row.today[role], row.expect[role], `${route}: today's status for ${role} is the policy's: drop it`);
+    }
+    assert.equal(!row.today, !row.why, `${route}: a row that departs from the policy says why`);
+  }
 });
 
 // Runs every row as 'role' on a server of its own; returns { route: status }.
@@ -511,13 +735,29 @@ async function runMatrix(role) {
   }
 }
 
+// What each role got, for the known departures from the policy below.
+const answered = {};
+
 test('the authorization matrix: every route × every role', { concurrency: true }, async (t) => {
   await Promise.all(ROLES.map((role) => t.test(`as ${role}`, async () => {
     const got = await runMatrix(role);
-    const want = Object.fromEntries(Object.entries(MATRIX).map(([route, row]) => [route, row.expect[role]]));
+    answered[role] = got;
+    // A row that departs from the policy ('today') is held to what the server answers now,
+    // so that any other change shows; the test below holds it to the policy.
+    const want = Object.fromEntries(Object.entries(MATRIX).map(([route, row]) => [route, row.today?.[role] ?? row.expect[role]]));
     assert.deepEqual(got, want, `statuses as ${role} (actual vs expected)`);
   })));
 });
+
+// The rows where the server departs from the policy: known, reported, to be fixed in the
+// server (a todo, which does not fail the run). When one is fixed, drop its 'today'.
+for (const [route, row] of Object.entries(MATRIX).filter(([, r]) => r.today)) {
+  test(`the policy for ${route}`, { todo: row.why }, () => {
+    const roles = Object.keys(row.today);
+    assert.deepEqual(Object.fromEntries(roles.map((r) => [r, answered[r]?.[route]])),
+      Object.fromEntries(roles.map((r) => [r, row.expect[r]])), `${route} (actual vs the policy)`);
+  });
+}
 
 // ---- beyond the matrix ----
 
@@ -778,6 +1018,62 @@ test('a station\'s committee admin approves and rejects the pending bookings of 
     const reject = await as(`/api/v1/bookings/${pending[1].id}/reject`, { version: pending[1].version, reason: '场地另有安排' });
     assert.deepEqual([approve.status, reject.status], [200, 200],
       `xita, committee admin of the station's organisation: approve ${approve.text}; reject ${reject.text}`);
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});
+
+// Signing others up and checking people in at the desk are the organisers' (those who
+// run the activity), and so is the list of who signed up and who came.
+test('only those who run an activity sign others up, check people in at the desk and list who came', async () => {
+  const srv = await startServer();
+  try {
+    const a = await make.soonActivity(srv, { audience: 'anyone' });
+    const want = { admin: 201, xita: 201, fuli: 403, xita_station: 201, zhongke: 201, member: 403 };
+    const got = { signUp: {}, desk: {}, listed: {} };
+    for (const role of Object.keys(want)) {
+      const token = role === 'admin' ? srv.token : (await signIn(srv.url, role)).token;
+      const as = (m, path, body) => srv.request(m, path, body, { authorization: `Bearer ${token}` });
+      got.signUp[role] = (await as('POST', '/api/v1/registrations', { activity_id: a.id, name: `客人${role}` })).status;
+      got.desk[role] = (await as('POST', '/api/v1/checkins', { activity_id: a.id, guest_name: `来宾${role}` })).status;
+      const listed = await as('GET', `/api/v1/checkins?activity_id=${a.id}`);
+      assert.equal(listed.status, 200, listed.text);
+      got.listed[role] = listed.json.items.length;
+    }
+    assert.deepEqual(got, {
+      signUp: want,
+      desk: want,
+      // each organiser sees the guests checked in so far; fuli and the member none of them
+      listed: { admin: 1, xita: 2, fuli: 0, xita_station: 3, zhongke: 4, member: 0 },
+    });
+  } finally {
+    assert.equal((await srv.stop()).code, 0);
+  }
+});
+
+// A co-organiser's committee admin runs the activity as the host's does: it reads each
+// sign-up and check-in. Its lists must hold them too (they do not yet: the lists' scope
+// knows the host and the station, not the co-organisers).
+test('a co-organiser\'s committee admin lists the sign-ups and check-ins it may read', { todo: 'the lists of sign-ups, check-ins and draft activities leave out co-organisers' }, async () => {
+  const srv = await startServer();
+  try {
+    const a = await make.soonActivity(srv, { audience: 'anyone', co_organisers: [7], publish: false });
+    const fuli = (await signIn(srv.url, 'fuli')).token;
+    const as = (m, path, body) => srv.request(m, path, body, { authorization: `Bearer ${fuli}` });
+    assert.equal((await as('GET', `/api/v1/activities/${a.id}`)).status, 200, 'fuli reads the draft it co-organises');
+    const drafts = await as('GET', '/api/v1/activities?status=draft');
+    const published = await as('POST', `/api/v1/activities/${a.id}/publish`, { version: a.version });
+    assert.equal(published.status, 200, published.text);
+    const r = await as('POST', '/api/v1/registrations', { activity_id: a.id, member_id: 2 });
+    assert.equal(r.status, 201, r.text);
+    const k = await as('POST', '/api/v1/checkins', { activity_id: a.id, member_id: 2 });
+    assert.equal(k.status, 201, k.text);
+    assert.equal((await as('GET', `/api/v1/registrations/${r.json.id}`)).status, 200);
+    assert.equal((await as('GET', `/api/v1/checkins/${k.json.id}`)).status, 200);
+    const regs = (await as('GET', `/api/v1/registrations?activity_id=${a.id}`)).json.items.map((x) => x.id);
+    const checkins = (await as('GET', `/api/v1/checkins?activity_id=${a.id}`)).json.items.map((x) => x.id);
+    assert.deepEqual({ drafts: drafts.json.items.some((x) => x.id === a.id), regs, checkins },
+      { drafts: true, regs: [r.json.id], checkins: [k.json.id] });
   } finally {
     assert.equal((await srv.stop()).code, 0);
   }

@@ -26,6 +26,11 @@ const PUBLIC_OPERATIONS = [
   // a station's free time and its calendar feeds, as a notice board by the door would show them
   'GET /api/v1/stations/{id}/availability', 'GET /api/v1/stations/{id}/slots',
   'GET /api/v1/stations/{id}/calendar.ics', 'GET /api/v1/rooms/{id}/calendar.ics',
+  // published activities and their figures, series and who hosts when, and the activity
+  // feeds: the posters of the stations (no names: sign-ups and check-ins are not public)
+  ...['activities', 'series', 'host-absences'].flatMap((n) => [`GET /api/v1/${n}`, `GET /api/v1/${n}/{id}`]),
+  'GET /api/v1/activities/{id}/attendance', 'GET /api/v1/series/{id}/attendance',
+  'GET /api/v1/stations/{id}/activities.ics', 'GET /api/v1/series/{id}/activities.ics',
 ];
 
 // The component schemas become $defs of one schema with this id, and every
@@ -265,7 +270,8 @@ describe('docs/openapi.yaml', () => {
       if (write && !open) assert.ok(statuses.includes('403'), `${op} is a write, refused 403 without its CSRF token`);
     }
     assert.deepEqual(anonymous.sort(), [...PUBLIC_OPERATIONS].sort(),
-      'only the health checks, this document, signing in, reading buildings, stations, rooms and closures, and a station\'s free time and feeds are open to anyone');
+      'only the health checks, this document, signing in, reading buildings, stations, rooms and closures, a station\'s free time and feeds, ' +
+      'and reading activities (their figures and feeds), series and host absences are open to anyone');
   });
 });
 
@@ -649,6 +655,10 @@ describe('the server answers as docs/openapi.yaml says', () => {
     };
 
     it('answers public reads to anyone and 401 to anonymous callers everywhere else, as documented', async () => {
+      // The demo has no host absence: record one, so that /api/v1/host-absences/1 exists.
+      if ((await server.request('GET', '/api/v1/host-absences/1')).status === 404)
+        await call('POST', '/api/v1/host-absences', '/api/v1/host-absences',
+          { body: { series_id: 2, org_id: 4, day: '2030-01-10', reason: '年度审计' }, expect: 201 });
       const wrong = [];
       for (const op of documentedOperations()) {
         if (op === 'POST /api/v1/session') continue;
@@ -1467,6 +1477,504 @@ describe('the server answers as docs/openapi.yaml says', () => {
       await call('GET', '/api/v1/audit/{id}', `/api/v1/audit/${one.id}`, { expect: 200 });
       const x = await call('GET', '/api/v1/audit', '/api/v1/audit?entity=member&action=stage&limit=500', { token: tok.xita, expect: 200 });
       assert.ok(x.json.items.every((a) => [4, 5].includes(a.org_id)));
+    });
+  });
+
+  // ---- activities, series, sign-ups, check-ins and attendance ----
+
+  describe('activities, series, sign-ups, check-ins and attendance', () => {
+    const tok = {};
+    const A = '/api/v1/activities';
+    const R = '/api/v1/registrations';
+    const K = '/api/v1/checkins';
+    // Guangzhou time, in which the server answers.
+    const OFFSET = 8 * 3600e3;
+    const local = (ms) => `${new Date(ms + OFFSET).toISOString().slice(0, 19)}+08:00`;
+    // A day 60 days ahead, and an hour of it (the station is open round the clock).
+    const DAY = Math.floor((Date.now() + OFFSET) / 86400e3) + 60;
+    const at = (hour) => DAY * 86400e3 - OFFSET + hour * 3600e3;
+    const rooms = [];
+    const room = async () => {
+      const r = await call('POST', '/api/v1/rooms', '/api/v1/rooms',
+        { body: { station_id: 1, name: `活动室${rooms.length + 1}`, kind: 'meeting_room', capacity: 10 }, expect: 201 });
+      rooms.push(r.json);
+      return r.json;
+    };
+    const rules = (res) => res.json.rule;
+    const ids = (res) => res.json.items.map((x) => x.id);
+    const made = {};
+
+    before(async () => {
+      for (const u of ['xita', 'fuli', 'xita_station', 'zhongke', 'member']) tok[u] = (await signIn(server.url, u)).token;
+      // Station 1 open round the clock, asking approval of outsiders, with quotas no test meets.
+      const station = (await server.request('GET', '/api/v1/stations/1')).json;
+      const r = await server.request('PATCH', '/api/v1/stations/1', {
+        version: station.version,
+        opening_hours: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, open: '00:00', close: '24:00' })),
+        booking_rules: { approval: 'outsiders', max_open_bookings: 1000, vip_max_open_bookings: 1000,
+          max_hours_per_month: 744, vip_max_hours_per_month: 744 },
+      });
+      assert.equal(r.status, 200, r.text);
+    });
+
+    it('lists and reads the demo\'s activities, series, absences and sign-ups as documented', async () => {
+      const all = await call('GET', A, `${A}?limit=500`, { token: null, expect: 200 });
+      assert.deepEqual(all.json.items.map((a) => a.id), [1, 2, 3, 4, 5, 6, 7], 'the demo has seven activities, all published');
+      for (const a of all.json.items) {
+        const one = await call('GET', `${A}/{id}`, `${A}/${a.id}`, { token: null, expect: 200 });
+        assert.deepEqual(one.json, a);
+        const figures = await call('GET', `${A}/{id}/attendance`, `${A}/${a.id}/attendance`, { token: null, expect: 200 });
+        assert.equal(figures.json.registered, a.registered);
+      }
+      const study = await call('GET', A, `${A}?series_id=1&kind=study&status=published&station_id=1`, { expect: 200 });
+      assert.deepEqual(study.json.items.map((a) => a.id), [1, 2, 3, 4], 'a brand\'s sessions include its sub-series\'');
+      const hosted = await call('GET', A, `${A}?host_org_id=4&q=${encodeURIComponent('学习')}`, { expect: 200 });
+      assert.ok(hosted.json.items.every((a) => a.host_org_id === 4 && a.title.includes('学习')));
+      const first = all.json.items[0];
+      const window = await call('GET', A, `${A}?from=${encodeURIComponent(first.start)}&to=${encodeURIComponent(first.end)}`, { expect: 200 });
+      assert.ok(window.json.items.some((a) => a.id === first.id));
+      assert.deepEqual(params(await call('GET', A, `${A}?kind=party&status=x&from=today&station_id=0`, { expect: 400 })),
+        ['from', 'kind', 'station_id', 'status']);
+      await call('GET', `${A}/{id}`, `${A}/999999`, { expect: 404 });
+      await call('GET', `${A}/{id}/attendance`, `${A}/1/attendance?x=1`, { expect: 400 });
+
+      const series = await call('GET', '/api/v1/series', '/api/v1/series?limit=500', { token: null, expect: 200 });
+      assert.deepEqual(series.json.items.map((s) => [s.id, s.parent_id]), [[1, null], [2, 1], [3, 1], [4, 1]]);
+      for (const s of series.json.items)
+        assert.deepEqual((await call('GET', '/api/v1/series/{id}', `/api/v1/series/${s.id}`, { token: null, expect: 200 })).json, s);
+      assert.deepEqual(ids(await call('GET', '/api/v1/series', '/api/v1/series?parent_id=1&org_id=3', { expect: 200 })), [2, 3, 4]);
+      await call('GET', '/api/v1/series/{id}', '/api/v1/series/999999', { expect: 404 });
+      const absences = await call('GET', '/api/v1/host-absences', '/api/v1/host-absences?series_id=2', { token: null, expect: 200 });
+      for (const ab of absences.json.items)
+        await call('GET', '/api/v1/host-absences/{id}', `/api/v1/host-absences/${ab.id}`, { token: null, expect: 200 });
+      assert.deepEqual(params(await call('GET', '/api/v1/host-absences', '/api/v1/host-absences?q=x', { expect: 400 })), ['q']);
+
+      const regs = await call('GET', R, `${R}?limit=500`, { expect: 200 });
+      assert.ok(regs.json.items.length >= 5, 'the demo has sign-ups');
+      for (const r of regs.json.items)
+        assert.deepEqual((await call('GET', `${R}/{id}`, `${R}/${r.id}`, { expect: 200 })).json, r);
+      const invited = await call('GET', R, `${R}?activity_id=7&status=registered`, { expect: 200 });
+      assert.ok(invited.json.items.every((r) => r.source === 'invited' && r.membership_years >= 1), 'the birthday gathering\'s guests');
+      const mine = await call('GET', R, R, { token: tok.member, expect: 200 });
+      assert.ok(mine.json.items.every((r) => r.member_id === 1), 'a member lists their own sign-ups');
+      await call('GET', `${R}/{id}`, `${R}/${invited.json.items[0].id}`, { token: tok.fuli, expect: 404 });
+      await call('GET', R, R, { token: null, expect: 401 });
+      assert.deepEqual(params(await call('GET', R, `${R}?status=gone&colour=red`, { expect: 400 })), ['colour', 'status']);
+      await call('GET', K, K, { token: tok.member, expect: 200 });
+      await call('GET', `${K}/{id}`, `${K}/999999`, { expect: 404 });
+
+      for (const [template, path] of [['/api/v1/stations/{id}/activities.ics', '/api/v1/stations/1/activities.ics'],
+        ['/api/v1/series/{id}/activities.ics', '/api/v1/series/1/activities.ics']]) {
+        const feed = await call('GET', template, path, { token: null, expect: 200 });
+        assert.match(feed.text, /UID:activity-1@louyu/);
+        await call('GET', template, `${path}?x=1`, { token: null, expect: 400 });
+        await call('GET', template, path.replace('/1/', '/999999/'), { token: null, expect: 404 });
+      }
+      const my = await call('GET', `${R}/calendar.ics`, `${R}/calendar.ics`, { token: tok.member, expect: 200 });
+      assert.match(my.text, /UID:activity-5@louyu/, 'member 1 is signed up for the volunteer hour');
+    });
+
+    it('makes, changes, publishes and cancels an activity as documented (201, 200; 400, 401, 403, 404, 409, 422)', async () => {
+      const r1 = await room();
+      const body = { title: '支部主题党日', description: '重温入党誓词\n参观党建展', kind: 'theme_party_day', host_org_id: 4,
+        room_id: r1.id, start: local(at(9)), end: local(at(10)), capacity: 8, audience: 'committee' };
+      assertMatches(requestSchema('POST', A), body, 'the activity sent');
+      const c = await call('POST', A, A, { body, token: tok.zhongke, expect: 201 });
+      assert.equal(c.headers.get('location'), `${A}/${c.json.id}`);
+      assert.deepEqual([c.json.status, c.json.station_id, c.json.co_organisers, c.json.walk_ins, c.json.registered],
+        ['draft', 1, [], true, 0]);
+      const booking = await call('GET', '/api/v1/bookings/{id}', `/api/v1/bookings/${c.json.booking_id}`, { expect: 200 });
+      assert.deepEqual([booking.json.room_id, booking.json.org_id, booking.json.start], [r1.id, 4, c.json.start]);
+      // A draft is for those who run it (and the host's people).
+      await call('GET', `${A}/{id}`, `${A}/${c.json.id}`, { token: tok.member, expect: 200 });
+      await call('GET', `${A}/{id}`, `${A}/${c.json.id}`, { token: tok.fuli, expect: 404 });
+      await call('GET', `${A}/{id}`, `${A}/${c.json.id}`, { token: null, expect: 404 });
+      assert.ok(!(await call('GET', A, `${A}?status=draft`, { token: null, expect: 200 })).json.items.length);
+      // Refusals of the making.
+      assert.equal(rules(await call('POST', A, A, { body, token: tok.zhongke, expect: 409 })), 'overlap');
+      await call('POST', A, A, { body: { ...body, host_org_id: 7 }, token: tok.zhongke, expect: 403 });
+      await call('POST', A, A, { body, token: tok.member, expect: 403 });
+      await call('POST', A, A, { body, token: null, expect: 401 });
+      const big = await call('POST', A, A, { body: { ...body, start: local(at(11)), end: local(at(12)), capacity: 11 }, expect: 422 });
+      assert.equal(rules(big), 'capacity');
+      const past = await call('POST', A, A, { body: { ...body, start: local(Date.now() - 7200e3 - (Date.now() % 60e3)),
+        end: local(Date.now() - 3600e3 - (Date.now() % 60e3)) }, expect: 422 });
+      assert.equal(rules(past), 'past');
+      assert.deepEqual(pointers(await call('POST', A, A, { body: { ...body, start: local(at(11)), end: local(at(12)),
+        host_org_id: 999999 }, expect: 422 })), ['/host_org_id']);
+      assert.deepEqual(pointers(await call('POST', A, A, { body: { ...body, start: local(at(11)), end: local(at(12)),
+        kind: 'appointment_service', slot_minutes: 25, slot_capacity: 2 }, expect: 422 })), ['/slot_minutes']);
+      const invalid = { title: ' ', kind: 'party', host_org_id: 4, capacity: 0, status: 'held', publish: 'yes' };
+      assertDoesNotMatch(requestSchema('POST', A), invalid, 'an invalid activity');
+      assert.deepEqual(pointers(await call('POST', A, A, { body: invalid, expect: 400 })),
+        ['/capacity', '/kind', '/publish', '/status', '/title']);
+      assert.deepEqual(pointers(await call('POST', A, A, { body: { title: 'x', kind: 'study', host_org_id: 4, capacity: 1 }, expect: 400 })),
+        ['/room_id']);
+      await call('POST', A, A, { body: 'title=x', headers: { 'content-type': 'text/plain' }, expect: 415 });
+
+      // Changing it.
+      const change = { version: c.json.version, title: '支部主题党日（扩大）', capacity: 10, co_organisers: [5], walk_ins: false };
+      assertMatches(requestSchema('PATCH', `${A}/{id}`), change, 'the change sent');
+      const u = await call('PATCH', `${A}/{id}`, `${A}/${c.json.id}`, { body: change, token: tok.xita, expect: 200 });
+      assert.deepEqual([u.json.version, u.json.capacity, u.json.co_organisers, u.json.walk_ins], [2, 10, [5], false]);
+      await call('PATCH', `${A}/{id}`, `${A}/${c.json.id}`, { body: { version: 1, title: '旧' }, token: tok.xita, expect: 409 });
+      assert.equal(rules(await call('PATCH', `${A}/{id}`, `${A}/${c.json.id}`, { body: { version: 2, capacity: 11 }, expect: 422 })), 'capacity');
+      assert.deepEqual(pointers(await call('PATCH', `${A}/{id}`, `${A}/${c.json.id}`,
+        { body: { version: 2, kind: 'study', start: local(at(8)) }, expect: 400 })), ['/kind', '/start']);
+      assert.deepEqual(pointers(await call('PATCH', `${A}/{id}`, `${A}/${c.json.id}`,
+        { body: { version: 2, co_organisers: [999999] }, expect: 422 })), ['/co_organisers']);
+      await call('PATCH', `${A}/{id}`, `${A}/${c.json.id}`, { body: { version: 2, title: '改' }, token: tok.member, expect: 403 });
+      await call('PATCH', `${A}/{id}`, `${A}/${c.json.id}`, { body: { version: 2, title: '改' }, token: tok.fuli, expect: 404 });
+      await call('PATCH', `${A}/{id}`, `${A}/999999`, { body: { version: 1 }, expect: 404 });
+
+      // Publishing: a draft whose booking is confirmed.
+      await call('POST', `${A}/{id}/publish`, `${A}/${c.json.id}/publish`, { body: { version: 2 }, token: tok.member, expect: 403 });
+      await call('POST', `${A}/{id}/publish`, `${A}/${c.json.id}/publish`, { body: { version: 1 }, expect: 409 });
+      assert.deepEqual(pointers(await call('POST', `${A}/{id}/publish`, `${A}/${c.json.id}/publish`, { body: {}, expect: 400 })), ['/version']);
+      const p = await call('POST', `${A}/{id}/publish`, `${A}/${c.json.id}/publish`, { body: { version: 2 }, token: tok.zhongke, expect: 200 });
+      assert.deepEqual([p.json.status, p.json.version], ['published', 3]);
+      assert.equal(rules(await call('POST', `${A}/{id}/publish`, `${A}/${c.json.id}/publish`, { body: { version: 3 }, expect: 409 })), 'status');
+      await call('GET', `${A}/{id}`, `${A}/${c.json.id}`, { token: null, expect: 200 });
+      await call('PATCH', `${A}/{id}`, `${A}/${c.json.id}`, { body: { version: 3, title: '改' }, token: tok.fuli, expect: 403 });
+      // An outsider's booking waits for the station's approval: its activity cannot be published yet.
+      const outsider = await call('POST', A, A, { body: { ...body, host_org_id: 7, room_id: (await room()).id, publish: true },
+        token: tok.fuli, expect: 201 });
+      assert.equal(outsider.json.status, 'draft');
+      assert.equal(rules(await call('POST', `${A}/{id}/publish`, `${A}/${outsider.json.id}/publish`,
+        { body: { version: 1 }, token: tok.fuli, expect: 409 })), 'booking_not_confirmed');
+      // Its booking goes with it, never alone.
+      assert.equal(rules(await call('POST', '/api/v1/bookings/{id}/cancel', `/api/v1/bookings/${outsider.json.booking_id}/cancel`,
+        { body: { version: 1 }, expect: 409 })), 'activity');
+      // An activity in a booking made before.
+      const b = await call('POST', '/api/v1/bookings', '/api/v1/bookings',
+        { body: { room_id: r1.id, org_id: 4, start: local(at(14)), end: local(at(15)), title: '预约在先', attendance: 5 }, expect: 201 });
+      const inBooking = { title: '预约在先', kind: 'study', host_org_id: 4, booking_id: b.json.id, capacity: 5, publish: true };
+      assertMatches(requestSchema('POST', A), inBooking, 'an activity in a booking made before');
+      const ib = await call('POST', A, A, { body: inBooking, token: tok.zhongke, expect: 201 });
+      assert.deepEqual([ib.json.start, ib.json.room_id, ib.json.status], [b.json.start, r1.id, 'published']);
+      await call('POST', A, A, { body: inBooking, token: tok.zhongke, expect: 409 });
+      assert.deepEqual(pointers(await call('POST', A, A, { body: { ...inBooking, host_org_id: 3 }, expect: 422 })), ['/booking_id']);
+
+      // Cancelling it.
+      const cancel = { version: 1, reason: '主讲人临时出差' };
+      assertMatches(requestSchema('POST', `${A}/{id}/cancel`), cancel, 'the cancellation sent');
+      await call('POST', `${A}/{id}/cancel`, `${A}/${outsider.json.id}/cancel`, { body: cancel, token: tok.zhongke, expect: 404 });
+      const x = await call('POST', `${A}/{id}/cancel`, `${A}/${outsider.json.id}/cancel`, { body: cancel, token: tok.xita, expect: 200 });
+      assert.deepEqual([x.json.status, x.json.reason], ['cancelled', '主讲人临时出差']);
+      const freed = await call('GET', '/api/v1/bookings/{id}', `/api/v1/bookings/${outsider.json.booking_id}`, { expect: 200 });
+      assert.equal(freed.json.status, 'cancelled', 'the room is free again');
+      assert.equal(rules(await call('POST', `${A}/{id}/cancel`, `${A}/${outsider.json.id}/cancel`, { body: { version: 2 }, expect: 409 })), 'status');
+      await call('PATCH', `${A}/{id}`, `${A}/${outsider.json.id}`, { body: { version: 2, title: '改' }, expect: 409 });
+      made.activity = p.json;
+    });
+
+    it('signs people up with a waiting list, and cancels sign-ups as documented (201, 200; 401, 403, 404, 409, 422)', async () => {
+      const r = await room();
+      const a = (await call('POST', A, A, { body: { title: '党课：新时代的使命', kind: 'party_lesson', host_org_id: 4, room_id: r.id,
+        start: local(at(19)), end: local(at(20)), capacity: 2, publish: true }, expect: 201 })).json;
+      const self = { activity_id: a.id };
+      assertMatches(requestSchema('POST', R), self, 'a sign-up of oneself');
+      const m = await call('POST', R, R, { body: self, token: tok.member, expect: 201 });
+      assert.equal(m.headers.get('location'), `${R}/${m.json.id}`);
+      assert.deepEqual([m.json.member_id, m.json.user_id, m.json.source, m.json.status, m.json.position], [1, 6, 'self', 'registered', null]);
+      assert.equal(rules(await call('POST', R, R, { body: self, token: tok.member, expect: 409 })), 'already_registered');
+      assert.equal(rules(await call('POST', R, R, { body: self, token: tok.fuli, expect: 422 })), 'audience',
+        'an account that is no member is a guest, whom only an activity for anyone takes');
+      await call('POST', R, R, { body: { activity_id: a.id, member_id: 2 }, token: tok.member, expect: 403 });
+      await call('POST', R, R, { body: self, token: null, expect: 401 });
+      const staff = { activity_id: a.id, member_id: 2 };
+      assertMatches(requestSchema('POST', R), staff, 'a sign-up by the organisers');
+      assert.equal((await call('POST', R, R, { body: staff, token: tok.zhongke, expect: 201 })).json.status, 'registered');
+      const w1 = await call('POST', R, R, { body: { activity_id: a.id, member_id: 3 }, token: tok.xita_station, expect: 201 });
+      const w2 = await call('POST', R, R, { body: { activity_id: a.id, member_id: 4 }, token: tok.xita, expect: 201 });
+      assert.deepEqual([w1.json.status, w1.json.position, w2.json.status, w2.json.position], ['waiting', 1, 'waiting', 2]);
+      const guest = { activity_id: a.id, name: '林女士', phone: '13800001234' };
+      assertMatches(requestSchema('POST', R), guest, 'a guest');
+      assert.equal(rules(await call('POST', R, R, { body: guest, token: tok.zhongke, expect: 422 })), 'audience', 'a guest is for the audience anyone');
+      assert.deepEqual(pointers(await call('POST', R, R, { body: { activity_id: a.id, phone: '13800001234' }, token: tok.zhongke, expect: 400 })), ['/phone']);
+      assert.equal(rules(await call('POST', R, R, { body: { ...self, slot_start: a.start }, token: tok.member, expect: 422 })), 'slot');
+      assert.deepEqual(pointers(await call('POST', R, R, { body: { activity_id: 999999 }, token: tok.member, expect: 422 })), ['/activity_id']);
+      // One person, one place at a time.
+      const same = (await call('POST', A, A, { body: { title: '同一时间', kind: 'study', host_org_id: 4, room_id: (await room()).id,
+        start: a.start, end: a.end, capacity: 5, publish: true }, expect: 201 })).json;
+      assert.equal(rules(await call('POST', R, R, { body: { activity_id: same.id }, token: tok.member, expect: 409 })), 'overlap');
+      // A draft is no activity to those who may not read it, and not open to those who may.
+      const draft = (await call('POST', A, A, { body: { title: '草稿', kind: 'study', host_org_id: 7, room_id: (await room()).id,
+        start: local(at(21)), end: local(at(22)), capacity: 5 }, token: tok.fuli, expect: 201 })).json;
+      await call('POST', R, R, { body: { activity_id: draft.id }, token: tok.member, expect: 422 });
+      assert.equal(rules(await call('POST', R, R, { body: { activity_id: draft.id, member_id: 2 }, token: tok.fuli, expect: 409 })), 'status');
+
+      // Cancelling: the first who waits moves up.
+      const cancel = { version: m.json.version, reason: '临时出差' };
+      assertMatches(requestSchema('POST', `${R}/{id}/cancel`), cancel, 'the cancellation sent');
+      await call('POST', `${R}/{id}/cancel`, `${R}/${w1.json.id}/cancel`, { body: { version: 1 }, token: tok.member, expect: 404 });
+      await call('POST', `${R}/{id}/cancel`, `${R}/${m.json.id}/cancel`, { body: { version: 9 }, token: tok.member, expect: 409 });
+      const c = await call('POST', `${R}/{id}/cancel`, `${R}/${m.json.id}/cancel`, { body: cancel, token: tok.member, expect: 200 });
+      assert.deepEqual([c.json.status, c.json.reason, c.json.version], ['cancelled', '临时出差', 2]);
+      const moved = await call('GET', `${R}/{id}`, `${R}/${w1.json.id}`, { token: tok.zhongke, expect: 200 });
+      assert.deepEqual([moved.json.status, moved.json.position], ['registered', null]);
+      assert.equal((await call('GET', `${R}/{id}`, `${R}/${w2.json.id}`, { expect: 200 })).json.position, 1);
+      assert.equal(rules(await call('POST', `${R}/{id}/cancel`, `${R}/${m.json.id}/cancel`, { body: { version: 2 }, token: tok.member, expect: 409 })), 'status');
+      // More places: those waiting move up; fewer than are taken: 409.
+      assert.equal(rules(await call('PATCH', `${A}/{id}`, `${A}/${a.id}`, { body: { version: a.version, capacity: 1 }, expect: 409 })), 'capacity');
+      const more = await call('PATCH', `${A}/{id}`, `${A}/${a.id}`, { body: { version: a.version, capacity: 3 }, token: tok.zhongke, expect: 200 });
+      assert.deepEqual([more.json.registered, more.json.waiting], [3, 0]);
+      const list = await call('GET', R, `${R}?activity_id=${a.id}&status=registered&limit=500`, { token: tok.zhongke, expect: 200 });
+      assert.deepEqual(list.json.items.map((x) => x.member_id).sort(), [2, 3, 4]);
+      const figures = await call('GET', `${A}/{id}/attendance`, `${A}/${a.id}/attendance`, { token: null, expect: 200 });
+      assert.deepEqual([figures.json.registered, figures.json.waiting, figures.json.cancelled, figures.json.checked_in], [3, 0, 1, 0]);
+      // An appointment service: a slot each.
+      const cut = (await call('POST', A, A, { body: { title: '义剪服务（预约）', kind: 'appointment_service', host_org_id: 3,
+        room_id: (await room()).id, start: local(at(13)), end: local(at(14)), capacity: 2, audience: 'anyone',
+        slot_minutes: 30, slot_capacity: 1, publish: true }, expect: 201 })).json;
+      assert.equal(rules(await call('POST', R, R, { body: { activity_id: cut.id }, token: tok.fuli, expect: 422 })), 'slot');
+      assert.equal(rules(await call('POST', R, R, { body: { activity_id: cut.id, slot_start: local(at(13) + 600e3) }, token: tok.fuli, expect: 422 })), 'slot');
+      const s1 = await call('POST', R, R, { body: { activity_id: cut.id, slot_start: local(at(13)) }, token: tok.fuli, expect: 201 });
+      assert.deepEqual([s1.json.member_id, s1.json.user_id, s1.json.slot_start, s1.json.end], [null, 3, local(at(13)), local(at(13) + 1800e3)]);
+      const s2 = await call('POST', R, R, { body: { activity_id: cut.id, slot_start: local(at(13)) }, token: tok.xita, expect: 201 });
+      assert.deepEqual([s2.json.status, s2.json.position], ['waiting', 1], 'the slot is full');
+      const g = await call('POST', R, R, { body: { activity_id: cut.id, slot_start: local(at(13) + 1800e3), name: '林女士', phone: '13800001234' },
+        token: tok.xita, expect: 201 });
+      assert.deepEqual([g.json.name, g.json.phone, g.json.source, g.json.member_id], ['林女士', '13800001234', 'staff', null]);
+    });
+
+    it('checks people in by the rotating code or at the desk, once each, and undoes (201, 200; 400, 403, 404, 409, 422)', async () => {
+      const r = await room();
+      const soon = (Math.floor(Date.now() / 60e3) + 2) * 60e3;
+      const a = (await call('POST', A, A, { body: { title: '公益1小时：社区长者探访', kind: 'volunteer_service', host_org_id: 4, room_id: r.id,
+        start: local(soon), end: local(soon + 3600e3), capacity: 5, audience: 'committee', publish: true }, token: tok.zhongke, expect: 201 })).json;
+      await call('POST', R, R, { body: { activity_id: a.id }, token: tok.member, expect: 201 });
+      const reg2 = (await call('POST', R, R, { body: { activity_id: a.id, member_id: 2 }, token: tok.zhongke, expect: 201 })).json;
+
+      // The venue screen: for the organisers only, never cached.
+      const C = `${A}/{id}/checkin-code`;
+      const code = await call('GET', C, `${A}/${a.id}/checkin-code`, { token: tok.xita_station, expect: 200 });
+      assert.equal(code.headers.get('cache-control'), 'no-store');
+      assert.ok(code.json.url.endsWith(`/checkin?activity=${a.id}&code=${code.json.code}`));
+      await call('GET', C, `${A}/${a.id}/checkin-code`, { token: tok.member, expect: 403 });
+      await call('GET', C, `${A}/${a.id}/checkin-code`, { token: tok.fuli, expect: 403 });
+      await call('GET', C, `${A}/${a.id}/checkin-code`, { token: null, expect: 401 });
+      await call('GET', C, `${A}/999999/checkin-code`, { expect: 404 });
+      await call('GET', C, `${A}/${a.id}/checkin-code?size=2`, { expect: 400 });
+      const svg = await call('GET', `${A}/{id}/checkin-qr.svg`, `${A}/${a.id}/checkin-qr.svg`, { token: tok.zhongke, expect: 200 });
+      assert.equal(svg.headers.get('cache-control'), 'no-store');
+      const png = await fetch(`${server.url}${A}/${a.id}/checkin-qr.png`, { headers: { authorization: `Bearer ${tok.xita}` } });
+      assert.deepEqual([png.status, png.headers.get('content-type')], [200, 'image/png']);
+      assert.deepEqual([...new Uint8Array(await png.arrayBuffer()).slice(1, 4)], [0x50, 0x4e, 0x47]);
+      await call('GET', `${A}/{id}/checkin-qr.png`, `${A}/${a.id}/checkin-qr.png`, { token: tok.member, expect: 403 });
+
+      // Scanning: the caller, once.
+      const scan = { activity_id: a.id, code: code.json.code.toLowerCase() };
+      assertMatches(requestSchema('POST', K), scan, 'a scan');
+      const k = await call('POST', K, K, { body: scan, token: tok.member, expect: 201 });
+      assert.equal(k.headers.get('location'), `${K}/${k.json.id}`);
+      assert.deepEqual([k.json.member_id, k.json.user_id, k.json.method, k.json.by_user, k.json.registration_id !== null],
+        [1, 6, 'scan', null, true]);
+      const again = await call('POST', K, K, { body: scan, token: tok.member, expect: 200 });
+      assert.deepEqual(again.json, k.json, 'checked in once: the same check-in');
+      assert.equal(again.headers.get('location'), null);
+      assert.equal(rules(await call('POST', K, K, { body: { activity_id: a.id, code: '0000000000' }, token: tok.member, expect: 403 })), 'code');
+      assert.equal(rules(await call('POST', K, K, { body: scan, token: tok.fuli, expect: 422 })), 'audience');
+      await call('POST', K, K, { body: scan, token: null, expect: 401 });
+      // At the desk: the organisers.
+      const desk = { activity_id: a.id, registration_id: reg2.id };
+      assertMatches(requestSchema('POST', K), desk, 'a desk check-in');
+      await call('POST', K, K, { body: desk, token: tok.member, expect: 403 });
+      const d = await call('POST', K, K, { body: desk, token: tok.zhongke, expect: 201 });
+      assert.deepEqual([d.json.member_id, d.json.method, d.json.by_user], [2, 'desk', 5]);
+      assert.equal((await call('POST', K, K, { body: { activity_id: a.id, member_id: 2 }, token: tok.xita, expect: 200 })).json.id, d.json.id);
+      const walk = await call('POST', K, K, { body: { activity_id: a.id, member_id: 3 }, token: tok.xita_station, expect: 201 });
+      assert.deepEqual([walk.json.method, walk.json.registration_id], ['walk_in', null]);
+      const guest = { activity_id: a.id, guest_name: '林女士', phone: '13800001234' };
+      assertMatches(requestSchema('POST', K), guest, 'a guest at the door');
+      assert.equal((await call('POST', K, K, { body: guest, token: tok.zhongke, expect: 201 })).json.name, '林女士');
+      assert.deepEqual(pointers(await call('POST', K, K, { body: { activity_id: a.id, phone: '13800009999' }, token: tok.zhongke, expect: 422 })), ['/phone']);
+      await call('POST', K, K, { body: { activity_id: a.id, member_id: 2, code: code.json.code }, token: tok.zhongke, expect: 400 });
+      assert.deepEqual(pointers(await call('POST', K, K, { body: { activity_id: 999999, member_id: 2 }, token: tok.zhongke, expect: 422 })), ['/activity_id']);
+      assert.ok(made.activity, 'needs the activity published above');
+      assert.equal(rules(await call('POST', K, K, { body: { activity_id: made.activity.id, member_id: 2 }, token: tok.zhongke, expect: 409 })),
+        'check_in_window', 'check-in opens 30 minutes before the start');
+
+      // Counted once each: two members scanned or at the desk, a walk-in, a guest.
+      const fig = await call('GET', `${A}/{id}/attendance`, `${A}/${a.id}/attendance`, { token: null, expect: 200 });
+      assert.deepEqual(fig.json, { activity_id: a.id, registered: 2, waiting: 0, cancelled: 0, checked_in: 4, members: 3, guests: 1,
+        walk_ins: 2, scanned: 1, at_desk: 1, no_shows: 0, volunteer_minutes: 240 });
+      assert.equal((await call('GET', `${A}/{id}`, `${A}/${a.id}`, { expect: 200 })).json.checked_in, 4);
+      const theirs = await call('GET', K, `${K}?activity_id=${a.id}&limit=500`, { token: tok.zhongke, expect: 200 });
+      assert.equal(theirs.json.items.length, 4);
+      assert.deepEqual(ids(await call('GET', K, K, { token: tok.member, expect: 200 })), [k.json.id], 'a member lists their own');
+      await call('GET', `${K}/{id}`, `${K}/${k.json.id}`, { token: tok.member, expect: 200 });
+      await call('GET', `${K}/{id}`, `${K}/${d.json.id}`, { token: tok.member, expect: 404 });
+      const booking = await call('GET', '/api/v1/bookings/{id}', `/api/v1/bookings/${a.booking_id}`, { expect: 200 });
+      assert.notEqual(booking.json.checked_in_at, null, 'the first check-in checked the room\'s booking in');
+
+      // Undoing a mistake.
+      const U = `${K}/{id}/undo`;
+      await call('POST', U, `${K}/${k.json.id}/undo`, { token: tok.member, expect: 403 });
+      await call('POST', U, `${K}/${d.json.id}/undo`, { token: tok.member, expect: 404 });
+      await call('POST', U, `${K}/${k.json.id}/undo`, { token: tok.fuli, expect: 404 });
+      const undone = await call('POST', U, `${K}/${walk.json.id}/undo`, { token: tok.zhongke, expect: 200 });
+      assert.deepEqual([undone.json.undone_by, undone.json.version], [5, 2]);
+      assert.notEqual(undone.json.undone_at, null);
+      assert.equal(rules(await call('POST', U, `${K}/${walk.json.id}/undo`, { token: tok.zhongke, expect: 409 })), 'status');
+      await call('POST', U, `${K}/999999/undo`, { expect: 404 });
+      assert.equal((await call('GET', `${A}/{id}/attendance`, `${A}/${a.id}/attendance`, { expect: 200 })).json.checked_in, 3);
+
+      // Attendance: the member's record, the organisation's and the series'.
+      const year = Number(local(soon).slice(0, 4));
+      const M = '/api/v1/members/{id}/attendance';
+      const own = await call('GET', M, `/api/v1/members/1/attendance?year=${year}`, { token: tok.member, expect: 200 });
+      assert.ok(own.json.items.some((x) => x.activity_id === a.id && x.method === 'scan'));
+      assert.equal(own.json.volunteer_minutes, own.json.items.filter((x) => x.kind === 'volunteer_service').length * 60);
+      await call('GET', M, '/api/v1/members/1/attendance?year=all', { token: tok.zhongke, expect: 200 });
+      await call('GET', M, '/api/v1/members/1/attendance', { token: tok.fuli, expect: 404 });
+      await call('GET', M, '/api/v1/members/1/attendance', { token: null, expect: 401 });
+      assert.deepEqual(params(await call('GET', M, '/api/v1/members/1/attendance?year=1999&x=1', { expect: 400 })), ['x', 'year']);
+      const O = '/api/v1/orgs/{id}/attendance';
+      const org = await call('GET', O, `/api/v1/orgs/4/attendance?year=${year}`, { token: tok.member, expect: 200 });
+      assert.ok(org.json.people >= 3 && org.json.person_times >= org.json.people && org.json.guests >= 1);
+      assert.ok(org.json.by_kind.some((x) => x.kind === 'volunteer_service'));
+      assert.equal(org.json.volunteer_hours, org.json.volunteer_minutes / 60);
+      const above = await call('GET', O, '/api/v1/orgs/3/attendance?year=all', { token: tok.xita, expect: 200 });
+      assert.ok(above.json.people >= org.json.people, 'the committee counts what its branches hosted');
+      await call('GET', O, '/api/v1/orgs/4/attendance', { token: tok.xita_station, expect: 404 });
+      await call('GET', O, '/api/v1/orgs/4/attendance?year=twenty', { expect: 400 });
+      const S = '/api/v1/series/{id}/attendance';
+      const series = await call('GET', S, '/api/v1/series/1/attendance?year=all', { token: null, expect: 200 });
+      assert.equal(series.json.series_id, 1);
+      await call('GET', S, '/api/v1/series/999999/attendance', { token: null, expect: 404 });
+    });
+
+    it('schedules a series\' sessions in rotation, with absences (200, 201, 204; 400, 403, 404, 409, 422)', async () => {
+      const body = { org_id: 3, parent_id: 1, name: '分享1小时·试点', description: '午间分享', hosts: [4, 5] };
+      assertMatches(requestSchema('POST', '/api/v1/series'), body, 'the series sent');
+      await call('POST', '/api/v1/series', '/api/v1/series', { body, token: tok.fuli, expect: 403 });
+      await call('POST', '/api/v1/series', '/api/v1/series', { body, token: tok.zhongke, expect: 403 });
+      const s = await call('POST', '/api/v1/series', '/api/v1/series', { body, token: tok.xita, expect: 201 });
+      assert.equal(s.headers.get('location'), `/api/v1/series/${s.json.id}`);
+      assert.deepEqual(pointers(await call('POST', '/api/v1/series', '/api/v1/series', { body: { ...body, parent_id: s.json.id }, expect: 422 })), ['/parent_id']);
+      assert.deepEqual(pointers(await call('POST', '/api/v1/series', '/api/v1/series', { body: { ...body, hosts: [4, 4] }, expect: 400 })), ['/hosts']);
+      assert.deepEqual(pointers(await call('POST', '/api/v1/series', '/api/v1/series', { body: { ...body, hosts: [999999] }, expect: 422 })), ['/hosts']);
+      const u = await call('PATCH', '/api/v1/series/{id}', `/api/v1/series/${s.json.id}`,
+        { body: { version: 1, hosts: [5, 4] }, token: tok.xita, expect: 200 });
+      assert.deepEqual(u.json.hosts, [5, 4]);
+      await call('PATCH', '/api/v1/series/{id}', `/api/v1/series/${s.json.id}`, { body: { version: 1, name: '旧' }, expect: 409 });
+      await call('PATCH', '/api/v1/series/{id}', `/api/v1/series/${s.json.id}`, { body: { version: 2, name: '改' }, token: tok.fuli, expect: 403 });
+
+      // Branch 4 cannot host on the first Monday: it keeps its place.
+      const r = await room();
+      const first = at(12.5);
+      const day = (ms) => local(ms).slice(0, 10);
+      const absence = { series_id: s.json.id, org_id: 4, day: day(first + 86400e3), reason: '年度审计' };
+      assertMatches(requestSchema('POST', '/api/v1/host-absences'), absence, 'the absence sent');
+      await call('POST', '/api/v1/host-absences', '/api/v1/host-absences', { body: absence, token: tok.xita_station, expect: 403 });
+      const ab = await call('POST', '/api/v1/host-absences', '/api/v1/host-absences', { body: absence, token: tok.zhongke, expect: 201 });
+      assert.equal(ab.headers.get('location'), `/api/v1/host-absences/${ab.json.id}`);
+      await call('POST', '/api/v1/host-absences', '/api/v1/host-absences', { body: absence, token: tok.zhongke, expect: 409 });
+      assert.deepEqual(pointers(await call('POST', '/api/v1/host-absences', '/api/v1/host-absences',
+        { body: { ...absence, org_id: 6 }, expect: 422 })), ['/org_id']);
+      const tmp = await call('POST', '/api/v1/host-absences', '/api/v1/host-absences', { body: { ...absence, day: '2030-02-01' }, expect: 201 });
+      await call('PATCH', '/api/v1/host-absences/{id}', `/api/v1/host-absences/${tmp.json.id}`,
+        { body: { version: 1, reason: '改期' }, token: tok.zhongke, expect: 200 });
+      await call('PATCH', '/api/v1/host-absences/{id}', `/api/v1/host-absences/${tmp.json.id}`, { body: { version: 1, reason: '旧' }, expect: 409 });
+      await call('DELETE', '/api/v1/host-absences/{id}', `/api/v1/host-absences/${tmp.json.id}`, { token: tok.member, expect: 403 });
+      await call('DELETE', '/api/v1/host-absences/{id}', `/api/v1/host-absences/${tmp.json.id}`, { token: tok.zhongke, expect: 204 });
+      await call('GET', '/api/v1/host-absences/{id}', `/api/v1/host-absences/${tmp.json.id}`, { expect: 404 });
+
+      const P = '/api/v1/series/{id}/schedule';
+      const plan = { room_id: r.id, start: local(first), end: local(first + 3600e3), rrule: 'FREQ=DAILY;COUNT=3', kind: 'sharing',
+        capacity: 10, audience: 'partners', publish: true };
+      assertMatches(requestSchema('POST', P), plan, 'the schedule sent');
+      const dry = await call('POST', P, `/api/v1/series/${s.json.id}/schedule`, { body: { ...plan, dry_run: true }, token: tok.xita, expect: 200 });
+      assert.deepEqual(dry.json.items.map((i) => [i.host_org_id, i.skipped, i.activity]), [[5, null, null], [5, null, null], [4, null, null]],
+        'branch 4, absent on the second day, hosts on the third');
+      await call('POST', P, `/api/v1/series/${s.json.id}/schedule`, { body: plan, token: tok.zhongke, expect: 403 });
+      await call('POST', P, `/api/v1/series/${s.json.id}/schedule`, { body: plan, token: null, expect: 401 });
+      await call('POST', P, '/api/v1/series/999999/schedule', { body: plan, expect: 404 });
+      assert.deepEqual(pointers(await call('POST', P, `/api/v1/series/${s.json.id}/schedule`,
+        { body: { ...plan, rrule: 'FREQ=DAILY', host_org_id: 4 }, expect: 400 })), ['/host_org_id', '/rrule']);
+      const done = await call('POST', P, `/api/v1/series/${s.json.id}/schedule`, { body: plan, token: tok.xita, expect: 201 });
+      assert.deepEqual(done.json.items.map((i) => [i.host_org_id, i.activity?.series_id, i.activity?.title, i.activity?.status]), [
+        [5, s.json.id, '分享1小时·试点', 'published'], [5, s.json.id, '分享1小时·试点', 'published'], [4, s.json.id, '分享1小时·试点', 'published']]);
+      const more = await call('POST', P, `/api/v1/series/${s.json.id}/schedule`,
+        { body: { ...plan, rrule: 'FREQ=DAILY;COUNT=4' }, token: tok.xita, expect: 201 });
+      assert.deepEqual(more.json.items.map((i) => i.skipped), ['exists', 'exists', 'exists', null], 'the same dates are not scheduled twice');
+      // All or none: a session whose room is taken refuses the schedule.
+      const before = first + 7 * 86400e3;
+      await call('POST', '/api/v1/bookings', '/api/v1/bookings', { body: { room_id: r.id, org_id: 3, start: local(before + 86400e3),
+        end: local(before + 86400e3 + 3600e3), title: '已占用', attendance: 2 }, expect: 201 });
+      const taken = await call('POST', P, `/api/v1/series/${s.json.id}/schedule`,
+        { body: { ...plan, start: local(before), end: local(before + 3600e3), rrule: 'FREQ=DAILY;COUNT=2' }, expect: 409 });
+      assert.equal(taken.json.rule, 'overlap');
+      assert.match(taken.json.detail, /hosted by organisation/);
+      const empty = await call('POST', '/api/v1/series', '/api/v1/series', { body: { org_id: 3, name: '无主办' }, expect: 201 });
+      assert.equal(rules(await call('POST', P, `/api/v1/series/${empty.json.id}/schedule`, { body: plan, expect: 422 })), 'no_hosts');
+      await call('DELETE', '/api/v1/series/{id}', `/api/v1/series/${s.json.id}`, { token: tok.xita, expect: 409 });
+      await call('DELETE', '/api/v1/series/{id}', `/api/v1/series/${empty.json.id}`, { token: tok.fuli, expect: 403 });
+      await call('DELETE', '/api/v1/series/{id}', `/api/v1/series/${empty.json.id}`, { token: tok.xita, expect: 204 });
+      const feed = await call('GET', '/api/v1/series/{id}/activities.ics', `/api/v1/series/${s.json.id}/activities.ics`, { token: null, expect: 200 });
+      assert.equal(feed.text.match(/BEGIN:VEVENT/g).length, 4);
+    });
+
+    it('schedules the month\'s political birthday gathering and invites (201, 200; 400, 401, 403, 404, 422)', async () => {
+      const B = '/api/v1/orgs/{id}/birthday-gatherings';
+      const r = await room();
+      // 100 days ahead: a month after the demo's gathering of next month.
+      const start = at(19) + 40 * 86400e3;
+      const month = local(start).slice(0, 7);
+      const body = { month, room_id: r.id, start: local(start), minutes: 120 };
+      assertMatches(requestSchema('POST', B), body, 'the gathering asked for');
+      await call('POST', B, '/api/v1/orgs/3/birthday-gatherings', { body, token: tok.member, expect: 403 });
+      await call('POST', B, '/api/v1/orgs/3/birthday-gatherings', { body, token: null, expect: 401 });
+      const g = await call('POST', B, '/api/v1/orgs/3/birthday-gatherings', { body, token: tok.xita, expect: 201 });
+      const [y, m] = month.split('-').map(Number);
+      assert.deepEqual([g.json.created, g.json.activity.title, g.json.activity.kind, g.json.activity.birthday_month,
+        g.json.activity.status, g.json.activity.capacity, g.json.activity.end],
+      [true, `${y}年${m}月政治生日会`, 'political_birthday', month, 'published', 10, local(start + 7200e3)]);
+      const guests = await call('GET', R, `${R}?activity_id=${g.json.activity.id}&limit=500`, { token: tok.xita, expect: 200 });
+      assert.equal(guests.json.items.length, g.json.invited);
+      assert.ok(guests.json.items.every((x) => x.source === 'invited' && x.membership_years >= 1));
+      const again = await call('POST', B, '/api/v1/orgs/3/birthday-gatherings', { body: { month }, token: tok.xita, expect: 200 });
+      assert.deepEqual([again.json.created, again.json.invited, again.json.already_invited, again.json.activity.id],
+        [false, 0, g.json.invited, g.json.activity.id]);
+      await call('POST', B, '/api/v1/orgs/3/birthday-gatherings', { body: { month }, token: tok.zhongke, expect: 403 });
+      await call('POST', B, '/api/v1/orgs/999999/birthday-gatherings', { body: { month }, expect: 404 });
+      const bad = { month: '2027-3', colour: 'red', minutes: 0 };
+      assertDoesNotMatch(requestSchema('POST', B), bad, 'an invalid gathering');
+      assert.deepEqual(pointers(await call('POST', B, '/api/v1/orgs/3/birthday-gatherings', { body: bad, expect: 400 })), ['/colour', '/minutes']);
+      assert.deepEqual(pointers(await call('POST', B, '/api/v1/orgs/3/birthday-gatherings', { body: { month: '2027-13' }, expect: 400 })), ['/month']);
+      assert.equal(rules(await call('POST', B, '/api/v1/orgs/4/birthday-gatherings', { body: { month: '2030-05' }, expect: 422 })), 'no_room');
+      assert.equal(rules(await call('POST', B, '/api/v1/orgs/3/birthday-gatherings', { body: { month: '2020-05' }, expect: 422 })), 'past');
+      assert.deepEqual(pointers(await call('POST', B, '/api/v1/orgs/3/birthday-gatherings',
+        { body: { month: '2030-05', start: '2030-06-01T19:00:00+08:00' }, expect: 422 })), ['/start']);
+    });
+
+    it('links an account to a person on the register (member_id), one account each (201, 200; 409, 422)', async () => {
+      const body = { username: `zheng_${process.pid}`, display_name: '罗诗涵', member_id: 2, password: 'correct horse battery' };
+      assertMatches(requestSchema('POST', '/api/v1/users'), body, 'a user who is a member');
+      const u = await call('POST', '/api/v1/users', '/api/v1/users', { body, expect: 201 });
+      assert.equal(u.json.member_id, 2);
+      await call('POST', '/api/v1/users', '/api/v1/users', { body: { ...body, username: `zheng2_${process.pid}` }, expect: 409 });
+      assert.deepEqual(pointers(await call('POST', '/api/v1/users', '/api/v1/users',
+        { body: { ...body, username: `zheng3_${process.pid}`, member_id: 999999 }, expect: 422 })), ['/member_id']);
+      const s = await signIn(server.url, body.username, body.password);
+      assert.equal(s.user.member_id, 2, 'the session tells who the user is on the register');
+      const off = await call('PATCH', '/api/v1/users/{id}', `/api/v1/users/${u.json.id}`, { body: { version: 1, member_id: null }, expect: 200 });
+      assert.equal(off.json.member_id, null);
+      await call('PATCH', '/api/v1/users/{id}', `/api/v1/users/${u.json.id}`, { body: { version: 2, member_id: 1 }, expect: 409 });
+    });
+
+    it('records activities, sign-ups and check-ins in the audit log with the documented entities and actions', async () => {
+      const res = await call('GET', '/api/v1/audit', '/api/v1/audit?limit=500', { expect: 200 });
+      let page = res.json;
+      const seen = new Set(page.items.map((a) => `${a.entity}/${a.action}`));
+      while (page.next) {
+        page = (await call('GET', '/api/v1/audit', `/api/v1/audit?limit=500&cursor=${page.next}`, { expect: 200 })).json;
+        for (const a of page.items) seen.add(`${a.entity}/${a.action}`);
+      }
+      for (const k of ['activity/create', 'activity/update', 'activity/publish', 'activity/cancel', 'registration/create',
+        'registration/cancel', 'registration/move_up', 'check-in/create', 'check-in/undo', 'series/create', 'absence/create'])
+        assert.ok(seen.has(k), `an audit record ${k}`);
     });
   });
 
