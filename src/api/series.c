@@ -108,7 +108,11 @@ void api_series_schedule(struct exchange *ex)
                         "is required: the first session's room and time");
     struct schedule_result r;
     rq.tmpl = tmpl;
-    if (err.kind != ERR_NONE || series_schedule(ex->db, ex->arena, ex->caller, &rq, &r, &err)) {
+    if (err.kind == ERR_NONE && series_schedule(ex->db, ex->arena, ex->caller, &rq, &r, &err))
+        for (size_t i = 0; i < err.nfields; i++) /* the rule is this body's, not a booking's */
+            if (err.fields[i].pointer && strcmp(err.fields[i].pointer, "/recurrence/rrule") == 0)
+                err.fields[i].pointer = "/rrule";
+    if (err.kind != ERR_NONE) {
         if (err.detail == NULL)
             err.detail = "the schedule has invalid fields: see errors";
         reply_error(ex, &err);

@@ -180,8 +180,11 @@ static int check_activity(struct db *db, const void *rec, struct error *err)
         return error_set(err, ERR_CONFLICT, "the activity is %s: it can no longer be changed",
                          act->status);
     if (act->capacity < act->registered) {
-        error_field(err, ERR_CONFLICT, "/capacity",
-                    "%lld people have places already: cancel sign-ups before lowering it",
+        error_set(err, ERR_CONFLICT,
+                  "%lld people have places already: cancel sign-ups before "
+                  "lowering the capacity below that",
+                  (long long)act->registered);
+        error_field(err, ERR_CONFLICT, "/capacity", "is below the %lld places taken",
                     (long long)act->registered);
         return error_rule(err, "capacity");
     }
@@ -207,11 +210,36 @@ static int check_activity(struct db *db, const void *rec, struct error *err)
                                 act->slot_capacity, act->capacity, err);
 }
 
+/* The co-organisers as rows too, which the lists of those who run activities read. */
+static int sync_organisers(struct db *db, const struct activity *act, struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, Q_ORGANISERS_CLEAR, err);
+    if (st == NULL)
+        return -1;
+    db_bind_int(st, 1, act->id);
+    if (db_exec(st, err) != 0)
+        return -1;
+    int64_t co[MAX_CO_ORGANISERS];
+    size_t n = co_organisers(act, co);
+    for (size_t i = 0; i < n; i++) {
+        if ((st = db_stmt(db, Q_ORGANISERS_ADD, err)) == NULL)
+            return -1;
+        db_bind_int(st, 1, act->id);
+        db_bind_int(st, 2, co[i]);
+        if (db_exec(st, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* More places: those waiting move up. */
 static int after_change(struct db *db, struct arena *a, const void *before, const void *after,
                         struct error *err)
 {
     const struct activity *was = before, *now = after;
+    if (was && strcmp(was->co_organisers, now->co_organisers) != 0 &&
+        sync_organisers(db, now, err) != 0)
+        return -1;
     if (was == NULL || now->capacity <= was->capacity)
         return 0;
     return registrations_move_up(db, a, now, time_now(), err);
@@ -325,9 +353,13 @@ static struct booking *book_room(struct db *db, struct making *m, struct error *
     b->attendance = in->capacity;
     struct booking_request rq = {.b = b};
     struct booking_result r;
-    if (booking_create_in(db, m->a, m->c, &rq, m->now, &r, err) != 0)
-        return NULL;
-    return r.made[0];
+    if (booking_create_in(db, m->a, m->c, &rq, m->now, &r, err) == 0)
+        return r.made[0];
+    /* the booking's refusal, in the activity's words: its attendance is our capacity */
+    for (size_t i = 0; i < err->nfields; i++)
+        if (err->fields[i].pointer && strcmp(err->fields[i].pointer, "/attendance") == 0)
+            err->fields[i].pointer = "/capacity";
+    return NULL;
 }
 
 static int64_t insert(struct db *db, struct making *m, const struct activity *act,
@@ -354,12 +386,44 @@ static int64_t insert(struct db *db, struct making *m, const struct activity *ac
         if (err->kind == ERR_CONFLICT && m->birthday_month)
             return error_set(err, ERR_CONFLICT, "the organisation has its gathering for %s",
                              m->birthday_month);
-        if (err->kind == ERR_CONFLICT)
+        if (err->kind == ERR_CONFLICT) {
+            error_reset(err);
+            error_set(err, ERR_CONFLICT, "booking %lld serves another activity already",
+                      (long long)b->id);
             error_field(err, ERR_CONFLICT, "/booking_id", "serves another activity already");
+        }
         return -1;
     }
     int64_t id = db_col_int(st, 0);
     return db_exec(st, err) == 0 ? id : -1;
+}
+
+/* Access first, before the booking says anything: the caller must be allowed to make an
+ * activity of the host at the station of the room (or of the booking) it asks for. */
+static int may_make(struct db *db, struct making *m, struct activity *act, struct target *t,
+                    struct error *err)
+{
+    bool by_booking = !is_null(act, "booking_id"), by_room = !is_null(act, "room_id");
+    if (by_booking || by_room) {
+        const struct entity *e = by_booking ? &booking_entity : &room_entity;
+        int64_t id = by_booking ? act->booking_id : act->room_id;
+        void *rec = entity_get(db, m->a, e, id, err);
+        if (rec == NULL)
+            return err->kind == ERR_NOT_FOUND
+                       ? (error_reset(err),
+                          error_field(err, ERR_RULE, by_booking ? "/booking_id" : "/room_id",
+                                      "no %s with id %lld", e->name, (long long)id))
+                       : -1;
+        act->station_id =
+            by_booking ? ((struct booking *)rec)->station_id : ((struct room *)rec)->station_id;
+    }
+    memset(t, 0, sizeof(*t));
+    if (act->station_id && activity_target(db, m->a, act, t, err) != 0)
+        return -1;
+    if (!act->station_id && target_add_org(db, m->a, act->host_org_id, t, err) != 0)
+        return -1;
+    enum verdict v = policy_decide(m->c, &activity_entity, ACT_CREATE, t);
+    return policy_refuse(v == DENY_HIDDEN ? DENY : v, &activity_entity, 0, err);
 }
 
 static int make_txn(struct db *db, void *ctx, struct error *err)
@@ -372,24 +436,21 @@ static int make_txn(struct db *db, void *ctx, struct error *err)
                       error_field(err, ERR_RULE, "/host_org_id", "no organisation with id %lld",
                                   (long long)m->in->host_org_id))
                    : -1;
-    struct booking *b = book_room(db, m, err);
-    if (b == NULL)
-        return -1;
     struct activity act = *m->in;
+    act.status = "draft", act.registered = 0;
+    struct target t;
+    struct booking *b;
+    if (may_make(db, m, &act, &t, err) != 0 || (b = book_room(db, m, err)) == NULL)
+        return -1;
     act.room_id = b->room_id, act.start = b->start, act.end = b->end, act.booking_id = b->id;
-    act.station_id = b->station_id, act.status = "draft", act.registered = 0;
+    act.station_id = b->station_id;
     for (const char *f = "room_id\0start\0end\0booking_id\0"; *f; f += strlen(f) + 1)
         rec_set_null(&act, (size_t)fields_find(&activity_table, f), false);
-    struct target t;
-    memset(&t, 0, sizeof(t));
-    if (activity_target(db, m->a, &act, &t, err) != 0)
-        return -1;
-    enum verdict v = policy_decide(m->c, &activity_entity, ACT_CREATE, &t);
     int64_t id;
-    if (policy_refuse(v == DENY_HIDDEN ? DENY : v, &activity_entity, 0, err) != 0 ||
-        entity_check_refs(db, m->a, &activity_entity, &act, err) != 0 ||
+    if (entity_check_refs(db, m->a, &activity_entity, &act, err) != 0 ||
         check_activity(db, &act, err) != 0 || (id = insert(db, m, &act, b, host->path, err)) < 0 ||
-        (m->made = entity_get(db, m->a, &activity_entity, id, err)) == NULL)
+        (m->made = entity_get(db, m->a, &activity_entity, id, err)) == NULL ||
+        sync_organisers(db, m->made, err) != 0)
         return -1;
     return audit_record(db, m->a, m->c, &activity_entity, id, "create", &t, NULL, m->made, err);
 }

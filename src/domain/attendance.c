@@ -152,6 +152,24 @@ int attendance_of_activity(struct db *db, struct arena *a, const struct caller *
     return db_exec(st, err);
 }
 
+/* The kinds of what a person attended, in the order of activity_kinds. */
+static void count_kinds(struct arena *a, const struct attended *items, size_t n,
+                        struct attendance *out)
+{
+    size_t nk = 0;
+    while (activity_kinds[nk])
+        nk++;
+    out->kinds = arena_zalloc(a, nk * sizeof(*out->kinds));
+    out->nkinds = 0;
+    for (size_t k = 0; k < nk; k++) {
+        int64_t count = 0;
+        for (size_t i = 0; i < n; i++)
+            count += strcmp(items[i].kind, activity_kinds[k]) == 0;
+        if (count)
+            out->kinds[out->nkinds++] = (struct kind_count){activity_kinds[k], count};
+    }
+}
+
 /* The member is the caller, or one the caller may read. */
 static int may_read_member(struct db *db, struct arena *a, const struct caller *c,
                            int64_t member_id, struct error *err)
@@ -203,6 +221,7 @@ int attendance_of_member(struct db *db, struct arena *a, const struct caller *c,
     }
     if (r == DB_FAIL)
         return -1;
+    count_kinds(a, *items, *n, out);
     out->activities = out->person_times = (int64_t)*n;
     out->people = out->members = *n ? 1 : 0;
     return 0;

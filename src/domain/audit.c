@@ -99,10 +99,10 @@ struct audit_entry {
     char *changes;
 };
 
-static const char *const actions[] = {"create",  "update",         "delete",  "password", "view",
-                                      "stage",   "thought_report", "erase",   "approve",  "reject",
-                                      "cancel",  "accept",         "decline", "offer",    "expire",
-                                      "release", "check_in",       NULL};
+static const char *const actions[] = {
+    "create", "update",  "delete",   "password", "view",    "stage",   "thought_report",
+    "erase",  "approve", "reject",   "cancel",   "accept",  "decline", "offer",
+    "expire", "release", "check_in", "publish",  "move_up", "undo",    NULL};
 
 static int canon_any(struct arena *a, const json_t *v, char **out, const char **why)
 {
@@ -172,9 +172,10 @@ static int audit_target(struct db *db, struct arena *a, const void *rec, struct 
     return fields_is_null(&audit_table, e, "org_id") ? 0 : target_add_org(db, a, e->org_id, t, err);
 }
 
-static const char *const entity_names[] = {"building",    "station", "room",  "organisation",
-                                           "partnership", "user",    "grant", "member",
-                                           "booking",     "closure", NULL};
+static const char *const entity_names[] = {
+    "building", "station", "room",    "organisation", "partnership", "user",    "grant",
+    "member",   "booking", "closure", "activity",     "series",      "absence", "registration",
+    "check-in", NULL};
 
 static const struct filter audit_filters[] = {
     {.param = "entity", .type = FT_ENUM, .choices = entity_names},

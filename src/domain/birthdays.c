@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/timefmt.h"
 #include "domain/activities.h"
+#include "domain/members.h"
 #include "domain/membership.h"
 #include "domain/orgs.h"
 #include "domain/places.h"
@@ -128,8 +129,10 @@ static struct activity *make(struct db *db, struct scheduling *w, struct error *
         if (made)
             return db_savepoint_release(db, err) == 0 ? made : NULL;
         db_savepoint_rollback(db);
-        if (last.kind != ERR_CONFLICT && last.kind != ERR_RULE)
-            break; /* not the calendar: trying other days will not help */
+        if (last.kind != ERR_CONFLICT && last.kind != ERR_RULE) {
+            *err = last; /* not the calendar: trying other days will not help */
+            return NULL;
+        }
     }
     if (last.kind == ERR_NONE) {
         error_set(err, ERR_RULE, "no weekday of %s is left from the %dth on: give a start",
@@ -191,9 +194,17 @@ static int schedule_txn(struct db *db, void *ctx, struct error *err)
 {
     struct scheduling *w = ctx;
     memset(w->out, 0, sizeof(*w->out));
-    w->org = entity_get(db, w->a, &org_entity, w->rq->org_id, err);
-    if (w->org == NULL)
+    /* The invitations come from the committee's register: for those who keep it. */
+    w->org = entity_read(db, w->a, w->c, &org_entity, w->rq->org_id, err);
+    struct target t;
+    memset(&t, 0, sizeof(t));
+    if (w->org == NULL || target_add_org(db, w->a, w->org->id, &t, err) != 0)
         return -1;
+    if (policy_decide(w->c, &member_entity, ACT_UPDATE, &t) != ALLOW)
+        return error_set(err, ERR_FORBIDDEN,
+                         "only those who keep %s's register of members schedule its political "
+                         "birthdays",
+                         w->org->name);
     int64_t id = existing(db, w, err);
     if (id < 0)
         return -1;

@@ -343,6 +343,12 @@ static const char *const migrations[] = {
     " times BIGINT NOT NULL,"
     " volunteer_minutes BIGINT NOT NULL,"
     " PRIMARY KEY (org_id, period, person));"
+    /* the co-organisers of each activity (its co_organisers field, as rows: for the lists
+     * of those who run it) */
+    "CREATE TABLE activity_organisers ("
+    " activity_id BIGINT NOT NULL REFERENCES activities (id),"
+    " org_id BIGINT NOT NULL REFERENCES orgs (id),"
+    " PRIMARY KEY (activity_id, org_id));"
     /* server-wide secrets, made at first use (the check-in code key) */
     "CREATE TABLE secrets ("
     " name TEXT PRIMARY KEY,"

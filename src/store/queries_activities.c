@@ -13,9 +13,12 @@
     "(EXISTS (SELECT 1 FROM grants g JOIN orgs gr ON gr.id = g.org_id "                            \
     "JOIN orgs h ON h.id = a.host_org_id WHERE g.user_id = ?" #n roles                             \
     " AND h.path LIKE gr.path || '%') OR EXISTS (SELECT 1 FROM grants g JOIN orgs gr ON "          \
-    "gr.id = g.org_id JOIN stations s ON s.id = a.station_id JOIN orgs so ON so.id = s.org_id "    \
+    "gr.id = g.org_id JOIN stations s ON s.id = a.station_id JOIN orgs so ON so.id = s.org_id "   \
     "WHERE g.user_id = ?" #n roles " AND so.path LIKE gr.path || '%') OR EXISTS (SELECT 1 "        \
-    "FROM grants g WHERE g.user_id = ?" #n " AND g.station_id = a.station_id))"
+    "FROM activity_organisers ao JOIN orgs co ON co.id = ao.org_id JOIN grants g ON "             \
+    "g.user_id = ?" #n roles " JOIN orgs gr ON gr.id = g.org_id WHERE ao.activity_id = a.id "     \
+    "AND co.path LIKE gr.path || '%') OR EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ?" #n   \
+    " AND g.station_id = a.station_id))"
 
 /* The caller (?n, NULL for an admin) runs activity a: a committee admin or branch
  * secretary over its host or its station's committee, or the station's manager. */
@@ -122,6 +125,8 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
                              "AND birthday_month = ?2 AND status <> 'cancelled'",
     S(Q_ACTIVITY_OF_BOOKING) = "SELECT id FROM activities WHERE booking_id = ?1 "
                                "AND status IN ('draft', 'published')",
+    S(Q_ORGANISERS_CLEAR) = "DELETE FROM activity_organisers WHERE activity_id = ?1",
+    S(Q_ORGANISERS_ADD) = "INSERT INTO activity_organisers (activity_id, org_id) VALUES (?1, ?2)",
     S(Q_ROOM_OF_ORG) = "SELECT r.id FROM rooms r JOIN stations s ON s.id = r.station_id "
                        "WHERE s.org_id = ?1 AND r.bookable = 1 ORDER BY r.capacity DESC, r.id "
                        "LIMIT 1",
