@@ -5,8 +5,10 @@
 #   make test       lint, the release build (its optimiser warns of more), then an
 #                   instrumented build (ASan + UBSan): unit tests, black-box API tests
 #   make bench      wrk against louyu and nginx in one run, then the city-sized calendar
-#                   (bench/calendar); see docs/performance.md
+#                   (bench/calendar) and activities at scale (bench/activities); see
+#                   docs/performance.md
 #   make bench-calendar  the calendar benchmark alone
+#   make bench-activities  attendance summary and check-in storm (bench/activities)
 #   make fmt        clang-format the tree
 #   make lint       formatting and layering checks
 
@@ -28,10 +30,14 @@ SRC     := $(shell find src -name '*.c' ! -name main.c | sort)
 ASM     := src/api/openapi_blob.S
 TESTSRC := $(wildcard tests/unit/*.c)
 
-REL_OBJ := $(SRC:%.c=build/release/%.o) build/release/openapi_blob.o
-SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/openapi_blob.o
+# The web app (web/, Vue + Vite) is built into build/web and linked into the binary.
+WEB_SRC := $(shell find web -type f 2>/dev/null) package-lock.json
+WEB_OBJ  = build/$(1)/web_assets.o build/$(1)/web_table.o
 
-.PHONY: all run test unit api lint fmt bench bench-calendar bench-import setup clean
+REL_OBJ := $(SRC:%.c=build/release/%.o) build/release/openapi_blob.o $(call WEB_OBJ,release)
+SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/openapi_blob.o $(call WEB_OBJ,asan)
+
+.PHONY: all run test unit api lint fmt bench bench-calendar bench-activities bench-import setup clean
 all: build/release/louyu
 
 setup:
@@ -48,6 +54,27 @@ build/asan/%.o: %.c
 build/%/openapi_blob.o: $(ASM) docs/openapi.yaml
 	@mkdir -p $(dir $@)
 	$(CC) -c $(ASM) -o $@
+
+build/web/index.html: $(WEB_SRC)
+	@test -x node_modules/.bin/vite || { echo "make: the web app needs its npm packages: run scripts/setup" >&2; exit 1; }
+	node_modules/.bin/vite build --config web/vite.config.js --logLevel warn
+
+build/web_assets.S: build/web/index.html scripts/embed-web
+	scripts/embed-web build/web build/web_assets
+
+build/web_assets.c: build/web_assets.S
+	@test -f $@ && touch $@
+
+build/%/web_assets.o: build/web_assets.S
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $@
+
+build/release/web_table.o: build/web_assets.c
+	$(CC) $(WARN) $(DEFS) $(REL_CFLAGS) -c $< -o $@
+
+build/asan/web_table.o: build/web_assets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(SAN_CFLAGS) -c $< -o $@
 
 build/release/louyu: $(REL_OBJ) build/release/src/main.o
 	$(CC) $(REL_LDFLAGS) $^ $(PKG_LIBS) -lpthread -o $@
@@ -89,10 +116,15 @@ bench:
 	@$(MAKE) --no-print-directory build/release/louyu
 	bench/run
 	bench/calendar
+	bench/activities/run
 
 bench-calendar:
 	@scripts/setup --bench
 	bench/calendar
+
+bench-activities:
+	@scripts/setup --bench
+	bench/activities/run
 
 bench-import:
 	@scripts/setup --bench

@@ -24,7 +24,7 @@ struct kv {
     const char *value;
 };
 
-#define EXCHANGE_MAX_HEADERS 8
+#define EXCHANGE_MAX_HEADERS 12
 
 struct exchange {
     /* the request */
@@ -54,6 +54,8 @@ struct exchange {
     int status;
     const char *response_type; /* Content-Type; "application/json" when NULL */
     struct buf response;       /* the body; handed to http/ without copying */
+    const void *static_body;   /* instead, bytes that outlive the server (the web app) */
+    size_t static_len;
     struct kv headers[EXCHANGE_MAX_HEADERS];
     size_t nheaders;
     const char *log_note; /* for the access log only, e.g. the cause of a 500 */

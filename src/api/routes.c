@@ -58,6 +58,7 @@ const struct route api_routes[] = {
 
     {"POST", "/api/v1/session", api_session_create, NULL, ROUTE_DB | ROUTE_NO_CSRF},
     {"GET", "/api/v1/session", api_session_get, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
+    {"PATCH", "/api/v1/session", api_session_update, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
     {"DELETE", "/api/v1/session", api_session_delete, NULL, ROUTE_DB | ROUTE_SIGNED_IN},
 
     COLLECTION("buildings", building_entity, 0),

@@ -30,8 +30,10 @@ static void set_cookie(struct exchange *ex, const char *value, int max_age)
                                  ex->secure ? "; Secure" : ""));
 }
 
-static void write_user(struct jsonw *w, const struct caller *c, const char *display_name)
+static void write_user(struct jsonw *w, const struct caller *c, const struct user *u)
 {
+    const char *display_name =
+        u && !fields_is_null(user_entity.table, u, "display_name") ? u->display_name : NULL;
     jw_key(w, "user");
     jw_obj_open(w);
     jw_key(w, "id");
@@ -43,6 +45,8 @@ static void write_user(struct jsonw *w, const struct caller *c, const char *disp
         jw_str(w, display_name);
     else
         jw_null(w);
+    jw_key(w, "locale");
+    jw_str_or_null(w, u && !fields_is_null(user_entity.table, u, "locale") ? u->locale : NULL);
     jw_key(w, "member_id");
     if (c->member_id)
         jw_int(w, c->member_id);
@@ -81,8 +85,7 @@ static void reply_session(struct exchange *ex, const struct session *s, bool wit
     jw_str(&w, s->csrf_token);
     jw_key(&w, "expires_at");
     jw_time(&w, s->expires_at);
-    write_user(&w, &s->caller,
-               u && !fields_is_null(user_entity.table, u, "display_name") ? u->display_name : NULL);
+    write_user(&w, &s->caller, u);
     jw_obj_close(&w);
     ex->status = 200;
 }
@@ -131,6 +134,26 @@ void api_session_create(struct exchange *ex)
 
 void api_session_get(struct exchange *ex)
 {
+    reply_session(ex, ex->session, false);
+}
+
+/* PATCH /api/v1/session {"locale": "zh-CN" | "en" | "zh-TW"}: the signed-in user's own
+ * settings (the language of the web app), kept with the user. */
+void api_session_update(struct exchange *ex)
+{
+    struct error err;
+    error_init(&err, ex->arena);
+    json_t *body = api_parse_body(ex, &err);
+    const json_t *locale = body ? json_object_get(body, "locale") : NULL;
+    if (body && (!json_is_object(body) || json_object_size(body) != 1 || !json_is_string(locale)))
+        error_field(&err, ERR_INVALID, "/locale", "is the one field: zh-CN, en or zh-TW");
+    if (err.kind != ERR_NONE || user_set_locale(ex->db, ex->arena, ex->caller,
+                                                json_string_value(locale), &err) == NULL) {
+        if (err.detail == NULL)
+            err.detail = "the settings have invalid fields: see errors";
+        reply_error(ex, &err);
+        return;
+    }
     reply_session(ex, ex->session, false);
 }
 

@@ -8,6 +8,7 @@
 
 void api_session_create(struct exchange *ex);
 void api_session_get(struct exchange *ex);
+void api_session_update(struct exchange *ex);
 void api_session_delete(struct exchange *ex);
 void api_user_create(struct exchange *ex);
 

@@ -15,6 +15,8 @@
 
 /* ---- users ---- */
 
+const char *const user_locales[] = {"zh-CN", "en", "zh-TW", NULL};
+
 static const struct field user_fields[] = {
     ENTITY_ID_FIELD(struct user),
     {.name = "username",
@@ -33,6 +35,11 @@ static const struct field user_fields[] = {
      .type = FT_REF,
      .flags = FF_NULLABLE,
      .offset = offsetof(struct user, member_id)},
+    {.name = "locale",
+     .type = FT_ENUM,
+     .flags = FF_NULLABLE,
+     .choices = user_locales,
+     .offset = offsetof(struct user, locale)},
     ENTITY_TRAILER_FIELDS(struct user),
 };
 
@@ -340,3 +347,45 @@ const struct entity grant_entity = {
     .check = check_grant,
     .target = grant_target,
 };
+
+struct locale_change {
+    struct arena *a;
+    const struct caller *c;
+    const char *locale;
+    struct user *stored;
+};
+
+static int locale_txn(struct db *db, void *ctx, struct error *err)
+{
+    struct locale_change *l = ctx;
+    struct user *before = entity_get(db, l->a, &user_entity, l->c->user_id, err);
+    struct db_stmt *st = before ? db_stmt(db, Q_USER_SET_LOCALE, err) : NULL;
+    if (st == NULL)
+        return -1;
+    db_bind_text(st, 1, l->locale, strlen(l->locale));
+    db_bind_int(st, 2, time_now());
+    db_bind_int(st, 3, l->c->user_id);
+    if (db_exec(st, err) != 0 ||
+        (l->stored = entity_get(db, l->a, &user_entity, l->c->user_id, err)) == NULL)
+        return -1;
+    return audit_record(db, l->a, l->c, &user_entity, l->c->user_id, "update", NULL, before,
+                        l->stored, err);
+}
+
+struct user *user_set_locale(struct db *db, struct arena *a, const struct caller *c,
+                             const char *locale, struct error *err)
+{
+    if (c == NULL || c->user_id == 0) {
+        error_set(err, ERR_UNAUTHENTICATED, "sign in first");
+        return NULL;
+    }
+    bool known = false;
+    for (size_t i = 0; user_locales[i]; i++)
+        known = known || (locale && strcmp(locale, user_locales[i]) == 0);
+    if (!known) {
+        error_field(err, ERR_INVALID, "/locale", "must be zh-CN, en or zh-TW");
+        return NULL;
+    }
+    struct locale_change l = {a, c, locale, NULL};
+    return db_transact(db, DB_WRITE, locale_txn, &l, err) == 0 ? l.stored : NULL;
+}

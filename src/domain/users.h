@@ -13,6 +13,7 @@ struct user {
     char *display_name; /* nullable */
     bool disabled;      /* a disabled user cannot sign in, and its sessions stop working */
     int64_t member_id;  /* nullable: the person in the register this account is */
+    char *locale;       /* nullable: the language the user chose in the web app */
     ENTITY_TAIL;
 };
 
@@ -26,6 +27,11 @@ struct grant_rec {
 };
 
 extern const struct entity user_entity;
+extern const char *const user_locales[]; /* zh-CN, en, zh-TW */
+
+/* The signed-in user's own choice of language (one of user_locales). */
+struct user *user_set_locale(struct db *db, struct arena *a, const struct caller *c,
+                             const char *locale, struct error *err);
 extern const struct entity grant_entity;
 
 #define PASSWORD_MIN_CHARS 8

@@ -22,6 +22,7 @@
 
 #include "api/exchange.h"
 #include "api/session.h"
+#include "api/webapp.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "http/accesslog.h"
@@ -97,22 +98,37 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     atomic_fetch_sub(&srv->in_flight, 1);
 }
 
+static bool has_header(const struct exchange *ex, const char *name)
+{
+    for (size_t i = 0; i < ex->nheaders; i++)
+        if (strcasecmp(ex->headers[i].key, name) == 0)
+            return true;
+    return false;
+}
+
 /* Builds the libmicrohttpd response from the exchange and queues it. */
 static enum MHD_Result respond(struct MHD_Connection *con, struct request *rq, bool close)
 {
     struct exchange *ex = &rq->ex;
     size_t len = 0;
-    char *body = buf_release(&ex->response, &len);
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-    if (r == NULL) {
-        free(body);
-        return MHD_NO;
+    struct MHD_Response *r;
+    if (ex->static_body) {
+        len = ex->static_len;
+        r = MHD_create_response_from_buffer(len, (void *)ex->static_body, MHD_RESPMEM_PERSISTENT);
+    } else {
+        char *body = buf_release(&ex->response, &len);
+        r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+        if (r == NULL)
+            free(body);
     }
+    if (r == NULL)
+        return MHD_NO;
     if (ex->status != 204)
         MHD_add_response_header(r, "Content-Type",
                                 ex->response_type ? ex->response_type : "application/json");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (!has_header(ex, "Cache-Control")) /* an API answer is the caller's alone */
+        MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "X-Request-Id",
                             arena_printf(ex->arena, "%llu", (unsigned long long)rq->id));
     for (size_t i = 0; i < ex->nheaders; i++)
@@ -280,6 +296,17 @@ static void fill_exchange(struct MHD_Connection *con, struct request *rq)
     ex->body_len = rq->body.len;
 }
 
+/* True when the client lists gzip among its encodings (and does not refuse it). */
+static bool accepts_gzip(struct MHD_Connection *con)
+{
+    const char *ae = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Accept-Encoding");
+    const char *g = ae ? strcasestr(ae, "gzip") : NULL;
+    if (g == NULL)
+        return false;
+    const char *q = strstr(g, "q="), *comma = strchr(g, ',');
+    return q == NULL || (comma && comma < q) || strtod(q + 2, NULL) > 0;
+}
+
 static enum MHD_Result dispatch(struct MHD_Connection *con, struct request *rq)
 {
     struct exchange *ex = &rq->ex;
@@ -288,6 +315,9 @@ static enum MHD_Result dispatch(struct MHD_Connection *con, struct request *rq)
     switch (router_match(ex->arena, api_routes, api_nroutes, ex->method, ex->path, &route, &ex->id,
                          &allow)) {
     case MATCH_NO_PATH:
+        if ((strcmp(ex->method, "GET") == 0 || strcmp(ex->method, "HEAD") == 0) &&
+            web_answer(ex, accepts_gzip(con)))
+            return respond(con, rq, false);
         reply_problem(ex, ERR_NOT_FOUND,
                       arena_printf(ex->arena, "there is nothing at %s", ex->path));
         return respond(con, rq, false);

@@ -353,6 +353,9 @@ static const char *const migrations[] = {
     "CREATE TABLE secrets ("
     " name TEXT PRIMARY KEY,"
     " value TEXT NOT NULL);",
+
+    /* 7: the language each user chose in the web app */
+    "ALTER TABLE users ADD COLUMN locale TEXT CHECK (locale IN ('zh-CN', 'en', 'zh-TW'));",
 };
 
 size_t migrations_count(void)

@@ -34,8 +34,8 @@
 #define PARTNERSHIP_SELECT                                                                         \
     "SELECT id, partner_id, committee_id, version, created_at, updated_at FROM partnerships"
 #define USER_SELECT                                                                                \
-    "SELECT id, username, display_name, disabled, member_id, version, created_at, updated_at "     \
-    "FROM users"
+    "SELECT id, username, display_name, disabled, member_id, locale, version, created_at, "        \
+    "updated_at FROM users"
 #define GRANT_SELECT                                                                               \
     "SELECT id, user_id, role, org_id, station_id, version, created_at, updated_at FROM grants"
 #define AUDIT_SELECT                                                                               \
@@ -313,8 +313,10 @@ static const char *const sql[Q__ACTIVITIES_FIRST] = {
         "INSERT INTO users (username, display_name, disabled, member_id, password_hash, version, "
         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?6, 1, ?5, ?5) RETURNING id",
     [Q_USER_UPDATE] = "UPDATE users SET username = ?1, display_name = ?2, disabled = ?3, "
-                      "member_id = ?4, version = version + 1, updated_at = ?5 WHERE id = ?6 "
-                      "AND version = ?7",
+                      "member_id = ?4, locale = ?5, version = version + 1, updated_at = ?6 "
+                      "WHERE id = ?7 AND version = ?8",
+    [Q_USER_SET_LOCALE] = "UPDATE users SET locale = ?1, version = version + 1, updated_at = ?2 "
+                          "WHERE id = ?3",
     [Q_USER_DELETE] = "DELETE FROM users WHERE id = ?1",
     [Q_USER_DEPENDANTS] = "SELECT count(*) FROM grants WHERE user_id = ?1",
     [Q_USER_BY_NAME] = "SELECT id FROM users WHERE username = ?1",

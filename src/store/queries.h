@@ -64,6 +64,7 @@ enum query {
     Q_USER_BY_NAME,
     Q_USER_CREDENTIALS,
     Q_USER_SET_PASSWORD,
+    Q_USER_SET_LOCALE,
 
     Q_GRANT_GET,
     Q_GRANT_LIST,

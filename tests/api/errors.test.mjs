@@ -306,13 +306,20 @@ test('application/json with charset=utf-8 is accepted', async () => {
 
 test('unknown paths and ids: 404 problem', async () => {
   for (const path of [
-    '/', '/api', '/api/v1', '/api/v1/', '/api/v1/nothing', '/api/v1/buildings/', '/api/v1/buildings/abc',
+    '/api', '/api/v1', '/api/v1/', '/api/v1/nothing', '/api/v1/buildings/', '/api/v1/buildings/abc',
     '/api/v1/buildings/0', '/api/v1/buildings/-1', '/api/v1/buildings/01', '/api/v1/buildings/1.0',
     '/api/v1/buildings/987654', '/api/v1/stations/987654', '/api/v1/rooms/987654',
-    '/api/v1/buildings/99999999999999999999999', '/api/v1/buildings/1/extra', '/API/V1/BUILDINGS',
+    '/api/v1/buildings/99999999999999999999999', '/api/v1/buildings/1/extra',
   ]) {
     const r = await srv.request('GET', path);
     assertProblem(r, 404);
+  }
+  // Outside /api/ the paths are the web app's pages: its one document, which routes them.
+  for (const path of ['/', '/API/V1/BUILDINGS', '/stations/1', '/checkin?activity=1&code=X']) {
+    const r = await srv.request('GET', path);
+    assert.equal(r.status, 200, path);
+    assert.match(r.headers.get('content-type'), /^text\/html/, path);
+    assert.match(r.text, /<div id="app"><\/div>/, path);
   }
   await refused('DELETE', '/api/v1/buildings/987654', undefined, { status: 404 });
   await refused('DELETE', '/api/v1/rooms/abc', undefined, { status: 404 });

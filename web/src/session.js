@@ -1,0 +1,55 @@
+// Who is signed in, for every page: the user, their grants and what they may do.
+import { reactive } from 'vue';
+import { get, post, patch, request, setCsrf, whenSignedOut } from './api.js';
+
+export const session = reactive({ user: null, loaded: false });
+
+function take(answer) {
+  setCsrf(answer.csrf_token);
+  session.user = answer.user;
+  return answer.user;
+}
+
+// Reads the current session (the cookie); null when nobody is signed in.
+export async function loadSession() {
+  try {
+    take(await get('/session'));
+  } catch {
+    session.user = null;
+    setCsrf('');
+  }
+  session.loaded = true;
+  return session.user;
+}
+
+export async function signIn(username, password) {
+  return take(await post('/session', { username, password }));
+}
+
+export async function signOut() {
+  try {
+    await request('DELETE', '/session');
+  } finally {
+    session.user = null;
+    setCsrf('');
+  }
+}
+
+export async function saveLocale(locale) {
+  if (session.user) take(await patch('/session', { locale }));
+}
+
+whenSignedOut(() => {
+  session.user = null;
+  setCsrf('');
+});
+
+// The roles the user holds, and the organisations and stations they are bound to.
+export function roles() {
+  return new Set((session.user?.grants || []).map((g) => g.role));
+}
+export const hasRole = (...names) => names.some((n) => roles().has(n));
+export const isAdmin = () => hasRole('admin');
+export const isStaff = () => hasRole('admin', 'committee_admin', 'station_manager', 'branch_secretary');
+export const grantOrgs = (...names) => (session.user?.grants || []).filter((g) => names.includes(g.role) && g.org_id).map((g) => g.org_id);
+export const grantStations = () => (session.user?.grants || []).filter((g) => g.station_id).map((g) => g.station_id);
