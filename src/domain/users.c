@@ -35,9 +35,10 @@ static const struct field user_fields[] = {
      .type = FT_REF,
      .flags = FF_NULLABLE,
      .offset = offsetof(struct user, member_id)},
+    /* the user's own choice (PATCH /api/v1/session), nobody else's to make */
     {.name = "locale",
      .type = FT_ENUM,
-     .flags = FF_NULLABLE,
+     .flags = FF_NULLABLE | FF_READONLY,
      .choices = user_locales,
      .offset = offsetof(struct user, locale)},
     ENTITY_TRAILER_FIELDS(struct user),

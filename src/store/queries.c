@@ -313,8 +313,8 @@ static const char *const sql[Q__ACTIVITIES_FIRST] = {
         "INSERT INTO users (username, display_name, disabled, member_id, password_hash, version, "
         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?6, 1, ?5, ?5) RETURNING id",
     [Q_USER_UPDATE] = "UPDATE users SET username = ?1, display_name = ?2, disabled = ?3, "
-                      "member_id = ?4, locale = ?5, version = version + 1, updated_at = ?6 "
-                      "WHERE id = ?7 AND version = ?8",
+                      "member_id = ?4, version = version + 1, updated_at = ?5 WHERE id = ?6 "
+                      "AND version = ?7",
     [Q_USER_SET_LOCALE] = "UPDATE users SET locale = ?1, version = version + 1, updated_at = ?2 "
                           "WHERE id = ?3",
     [Q_USER_DELETE] = "DELETE FROM users WHERE id = ?1",

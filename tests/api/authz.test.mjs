@@ -203,6 +203,10 @@ const MATRIX = {
   },
   'GET /api/v1/session': { expect: SIGNED_IN(200), request: () => ({ path: '/api/v1/session' }) },
   // Signing out a throwaway session of the role's user, so the role's own session lives on.
+  'PATCH /api/v1/session': {
+    expect: SIGNED_IN(200),
+    request: () => ({ path: '/api/v1/session', body: { locale: 'en' } }),
+  },
   'DELETE /api/v1/session': {
     expect: SIGNED_IN(204),
     setup: async (adm, role, url) => (role === 'anonymous' ? {} : { token: (await signIn(url, role)).token }),
