@@ -37,7 +37,7 @@ WEB_OBJ  = build/$(1)/web_assets.o build/$(1)/web_table.o
 REL_OBJ := $(SRC:%.c=build/release/%.o) build/release/openapi_blob.o $(call WEB_OBJ,release)
 SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/openapi_blob.o $(call WEB_OBJ,asan)
 
-.PHONY: all run test unit api lint fmt bench bench-calendar bench-activities bench-import setup clean
+.PHONY: all run test unit api web lint fmt bench bench-calendar bench-activities bench-import setup clean
 all: build/release/louyu
 
 setup:
@@ -101,9 +101,13 @@ unit: build/asan/unit
 api: build/asan/louyu
 	LOUYU_BIN=$(CURDIR)/build/asan/louyu tests/run-api
 
+# The web app in Chromium (tests/web): the release binary, which embeds it.
+web: build/release/louyu
+	LOUYU_BIN=$(CURDIR)/build/release/louyu tests/run-web
+
 test:
 	@scripts/setup
-	@$(MAKE) --no-print-directory lint build/release/louyu unit api
+	@$(MAKE) --no-print-directory lint build/release/louyu unit api web
 
 lint:
 	@scripts/lint
