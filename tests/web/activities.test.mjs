@@ -135,4 +135,21 @@ test('a member checks in by the QR link of the venue screen; the screen counts o
   await phone.waitForFunction(() => document.querySelector('[data-test="checkin-result"]')?.dataset.state !== 'working');
   assert.equal(await phone.locator('[data-test="checkin-result"]').getAttribute('data-state'), 'again');
   assert.equal((await admin.get(`/activities/${a.id}/attendance`)).checked_in, before + 1);
+
+  // A wrong code is refused in the server's words, and the code can be typed instead.
+  const wrong = code.startsWith('Z') ? 'YYYYYYYYYY' : 'ZZZZZZZZZZ';
+  const refusal = await member.request('POST', '/checkins', { activity_id: a.id, code: wrong });
+  assert.equal(refusal.status, 403);
+  phone.expectApi(403, '/api/v1/checkins', 'POST');
+  await go(phone, `/checkin?activity=${a.id}&code=${wrong}`);
+  await phone.waitForFunction(() => document.querySelector('[data-test="checkin-result"]')?.dataset.state !== 'working');
+  assert.equal(await result.getAttribute('data-state'), 'refused');
+  assert.equal(await result.getAttribute('data-rule'), 'code');
+  assert.equal(await phone.locator('[data-test="checkin-detail"]').innerText(), refusal.json.detail);
+  const now = await codeEl.getAttribute('data-code'); // the screen's code of this minute, typed as read aloud
+  await phone.locator('[data-test="code-input"] input').fill(now.toLowerCase().replace(/(.{5})/, '$1 '));
+  await phone.locator('[data-test="code-submit"]').click();
+  await phone.waitForFunction(() => ['in', 'again'].includes(document.querySelector('[data-test="checkin-result"]')?.dataset.state));
+  assert.equal(await result.getAttribute('data-state'), 'again');
+  assert.equal((await admin.get(`/activities/${a.id}/attendance`)).checked_in, before + 1);
 });

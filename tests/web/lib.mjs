@@ -146,8 +146,12 @@ export const KNOWN = [
 ];
 
 // Answers the app may get as a matter of course: the session asked for before anyone
-// signed in (and after signing out).
-const EXPECTED = [{ method: 'GET', status: 401, path: /^\/api\/v1\/session$/ }];
+// signed in (and after signing out); an activity's check-in code, which its page asks for
+// to learn whether a member of staff runs the activity (403 when not).
+const EXPECTED = [
+  { method: 'GET', status: 401, path: /^\/api\/v1\/session$/ },
+  { method: 'GET', status: 403, path: /^\/api\/v1\/activities\/\d+\/checkin-code$/ },
+];
 
 // A fresh browser context (no cookies, no storage) in zh-CN with one page on the app.
 // The page is watched; when the test ends its context is closed and the test fails if

@@ -171,3 +171,13 @@ test('a visitor who has not signed in sees the public pages, and is asked to sig
     assert.equal(new URL(page.url()).searchParams.get('next'), path, `${path} needs a sign-in, and comes back after`);
   }
 });
+
+// Known bug, reported: pages/activities/ActivitiesPage.vue takes ?mine=1 without a session
+// and shows "Cannot read properties of null (reading 'member_id')". Drop the todo when fixed.
+test("a visitor opening someone's 'my activities' link is asked to sign in, or sees the activities",
+  { todo: "bug: /activities?mine=1 without a session shows a TypeError" }, async (t) => {
+    const page = await openPage(t, browser, app, 'phone');
+    await page.goto('/activities?mine=1');
+    await settled(page);
+    assert.equal(await page.locator('[data-state="error"]').count(), 0, await page.locator('.page').innerText());
+  });
