@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { zhTW } from './build/zh-tw.js';
+import { localOnly } from './build/local-only.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  plugins: [vue(), zhTW()],
+  plugins: [vue(), zhTW(), localOnly()],
   build: {
     outDir: fileURLToPath(new URL('../build/web', import.meta.url)),
     emptyOutDir: true,

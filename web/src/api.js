@@ -60,6 +60,28 @@ export async function request(method, path, body, { raw = false } = {}) {
   return json;
 }
 
+// Sends a file as the body (an import): its bytes as they are, with their content type.
+export async function upload(path, file, contentType, query) {
+  const url = `/api/v1${path}${query ? `?${new URLSearchParams(clean(query))}` : ''}`;
+  const headers = { accept: 'application/json', 'content-type': contentType };
+  if (state.csrf) headers['x-csrf-token'] = state.csrf;
+  let res;
+  try {
+    res = await fetch(url, { method: 'POST', headers, body: file, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, { detail: e.message, title: 'network' });
+  }
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, json);
+  return json;
+}
+
 export const get = (path, query) => request('GET', query ? `${path}?${new URLSearchParams(clean(query))}` : path);
 export const post = (path, body = {}) => request('POST', path, body);
 export const patch = (path, body) => request('PATCH', path, body);

@@ -5,7 +5,7 @@ import './app.css';
 import App from './App.vue';
 import { router } from './router.js';
 import { i18n, useLocale } from './i18n/index.js';
-import { loadSession } from './session.js';
+import { sessionReady } from './session.js';
 
 const app = createApp(App);
 app.use(Vant);
@@ -13,7 +13,7 @@ app.use(i18n);
 app.use(router);
 
 // The session first, so that the first page knows who is asking and in which language.
-loadSession().then((user) => {
+sessionReady().then((user) => {
   if (user && user.locale) useLocale(user.locale);
   else useLocale(i18n.global.locale.value);
   app.mount('#app');

@@ -2,7 +2,7 @@
 // need a session say so (meta.auth), and the sign-in page sends people back where they
 // were going.
 import { createRouter, createWebHistory } from 'vue-router';
-import { session } from './session.js';
+import { session, sessionReady } from './session.js';
 import auth from './pages/auth/routes.js';
 import home from './pages/home/routes.js';
 import stations from './pages/stations/routes.js';
@@ -22,7 +22,8 @@ export const router = createRouter({
   scrollBehavior: () => ({ top: 0 }),
 });
 
-router.beforeEach((to) => {
+router.beforeEach(async (to) => {
+  await sessionReady(); // a reloaded page knows who is signed in before it is guarded
   if (to.meta.auth && !session.user) return { path: '/login', query: { next: to.fullPath } };
   return true;
 });

@@ -10,6 +10,14 @@ function take(answer) {
   return answer.user;
 }
 
+// Reads the current session (the cookie) once, however many ask: the router's first
+// navigation and the app's start both wait for it.
+let first = null;
+export function sessionReady() {
+  if (!first) first = loadSession();
+  return first;
+}
+
 // Reads the current session (the cookie); null when nobody is signed in.
 export async function loadSession() {
   try {
