@@ -99,6 +99,7 @@ static const struct field activity_fields[] = {
     RO(waiting, FT_INT, 0),
     RO(checked_in, FT_INT, 0),
     RO(created_by, FT_REF, FF_NULLABLE),
+    RO(host_name, FT_TEXT, 0),
     ENTITY_TRAILER_FIELDS(struct activity),
 };
 

@@ -37,6 +37,7 @@ struct activity {
     int64_t station_id;
     int64_t registered, waiting, checked_in; /* counted, never stored */
     int64_t created_by;                      /* nullable */
+    char *host_name;                         /* the host's name, as on the poster */
     ENTITY_TAIL;
 };
 

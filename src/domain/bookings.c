@@ -80,6 +80,7 @@ static const struct field booking_fields[] = {
     RO(offer_expires_at, FT_TIME, FF_NULLABLE),
     RO(station_id, FT_REF, 0),
     RO(created_by, FT_REF, FF_NULLABLE),
+    RO(org_name, FT_TEXT, 0),
     ENTITY_TRAILER_FIELDS(struct booking),
 };
 

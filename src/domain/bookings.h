@@ -36,6 +36,7 @@ struct booking {
     int64_t offer_expires_at; /* while offered from the waiting list; nullable */
     int64_t station_id;       /* the room's station */
     int64_t created_by;       /* the user; nullable (the command line) */
+    char *org_name;           /* the booking organisation's name, for those who read it */
     ENTITY_TAIL;
 };
 

@@ -46,8 +46,8 @@
 #define BOOKING_SELECT                                                                             \
     "SELECT b.id, b.room_id, b.org_id, b.start_at, b.end_at, b.title, b.purpose, b.attendance, "   \
     "b.contact_name, b.contact_phone, b.status, b.reason, b.series_id, b.flag, b.checked_in_at, "  \
-    "b.offer_expires_at, b.station_id, b.created_by, b.version, b.created_at, b.updated_at "       \
-    "FROM bookings b"
+    "b.offer_expires_at, b.station_id, b.created_by, (SELECT o.name FROM orgs o WHERE o.id = "     \
+    "b.org_id), b.version, b.created_at, b.updated_at FROM bookings b"
 /* The bookings that hold their slot. */
 #define ACTIVE "b.status IN ('offered', 'pending', 'confirmed')"
 /* Bookings of a room (?r) that meet [?s, ?e): a booking lasts at most a day (a CHECK of

@@ -13,11 +13,11 @@
     "(EXISTS (SELECT 1 FROM grants g JOIN orgs gr ON gr.id = g.org_id "                            \
     "JOIN orgs h ON h.id = a.host_org_id WHERE g.user_id = ?" #n roles                             \
     " AND h.path LIKE gr.path || '%') OR EXISTS (SELECT 1 FROM grants g JOIN orgs gr ON "          \
-    "gr.id = g.org_id JOIN stations s ON s.id = a.station_id JOIN orgs so ON so.id = s.org_id "   \
+    "gr.id = g.org_id JOIN stations s ON s.id = a.station_id JOIN orgs so ON so.id = s.org_id "    \
     "WHERE g.user_id = ?" #n roles " AND so.path LIKE gr.path || '%') OR EXISTS (SELECT 1 "        \
-    "FROM activity_organisers ao JOIN orgs co ON co.id = ao.org_id JOIN grants g ON "             \
-    "g.user_id = ?" #n roles " JOIN orgs gr ON gr.id = g.org_id WHERE ao.activity_id = a.id "     \
-    "AND co.path LIKE gr.path || '%') OR EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ?" #n   \
+    "FROM activity_organisers ao JOIN orgs co ON co.id = ao.org_id JOIN grants g ON "              \
+    "g.user_id = ?" #n roles " JOIN orgs gr ON gr.id = g.org_id WHERE ao.activity_id = a.id "      \
+    "AND co.path LIKE gr.path || '%') OR EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ?" #n    \
     " AND g.station_id = a.station_id))"
 
 /* The caller (?n, NULL for an admin) runs activity a: a committee admin or branch
@@ -42,7 +42,8 @@
     "AND r.status = 'registered'), "                                                               \
     "(SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'waiting'), " \
     "(SELECT count(*) FROM checkins k WHERE k.activity_id = a.id AND k.undone_at IS NULL), "       \
-    "a.created_by, a.version, a.created_at, a.updated_at FROM activities a"
+    "a.created_by, (SELECT o.name FROM orgs o WHERE o.id = a.host_org_id), a.version, "            \
+    "a.created_at, a.updated_at FROM activities a"
 
 #define SERIES_SELECT                                                                              \
     "SELECT id, parent_id, org_id, name, description, hosts, version, created_at, updated_at "     \
