@@ -66,9 +66,9 @@ export function mayChangeBooking(access, booking) {
   return isAdmin() || isStationManager(booking.station_id) || bookableOrgIds(access).has(booking.org_id);
 }
 
-// The name of an organisation, or its number when the user may not read it.
-export function orgLabel(access, id, t) {
-  return access?.orgs.get(id)?.name || t('calendar.orgNo', { id });
+// The name of an organisation: as the user reads it, as the booking tells it, or its number.
+export function orgLabel(access, id, t, known) {
+  return access?.orgs.get(id)?.name || known || t('calendar.orgNo', { id });
 }
 
 // Whether the user holds a role that reads bookings at all (the list answers 403 otherwise).
