@@ -1,1 +1,17 @@
-export default {};
+export default {
+  title: 'Political birthdays',
+  noOrgs: 'No organisation to look at',
+  members: 'Political birthdays this month ({n})',
+  none: 'Nobody joined the Party in this month',
+  years: '{n} years',
+  admitted: 'joined {date}',
+  noGathering: "This month's gathering is not scheduled yet.",
+  schedule: "Schedule this month's gathering",
+  scheduleHint: "Books the station's largest room on the first weekday evening (19:00) from the 15th, and invites this month's members.",
+  inviteNew: 'Invite the newcomers',
+  inviteNewHint: 'The gathering is scheduled: only those not yet invited are invited.',
+  signedUp: '{n} of {cap} signed up',
+  invited: 'Invited',
+  created: 'Gathering scheduled: {n} members invited ({before} before)',
+  invitedMore: 'The gathering was there already: {n} more invited ({before} before)',
+};

@@ -1,1 +1,17 @@
-export default {};
+export default {
+  title: '政治生日',
+  noOrgs: '没有可查看的党组织',
+  members: '本月过政治生日的党员（{n}）',
+  none: '这个月没有党员过政治生日',
+  years: '党龄 {n} 年',
+  admitted: '{date} 入党',
+  noGathering: '本月的政治生日会还没有安排。',
+  schedule: '安排本月政治生日会',
+  scheduleHint: '将在服务站最大的活动室预约 15 日起第一个工作日晚上 19:00，并邀请本月过政治生日的党员。',
+  inviteNew: '邀请新增的党员',
+  inviteNewHint: '生日会已安排：只邀请尚未收到邀请的党员。',
+  signedUp: '已报名 {n} / {cap}',
+  invited: '已邀请',
+  created: '已安排生日会，邀请了 {n} 位党员（此前已邀请 {before} 位）',
+  invitedMore: '生日会已存在，新邀请 {n} 位党员（此前已邀请 {before} 位）',
+};
