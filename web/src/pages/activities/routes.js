@@ -10,13 +10,12 @@ const MemberAttendancePage = () => import('./MemberAttendancePage.vue');
 const OrgAttendancePage = () => import('./OrgAttendancePage.vue');
 const SeriesPage = () => import('./SeriesPage.vue');
 
-// Pages that need a session check it themselves (components/activities/signin.js).
 export default [
   { path: '/activities', component: ActivitiesPage, meta: { title: 'activities.title', tab: true } },
   { path: '/activities/:id(\\d+)', component: ActivityPage, meta: { title: 'activities.one' } },
-  { path: '/activities/:id(\\d+)/screen', component: ScreenPage, meta: { bare: true, title: 'activities.screen.title' } },
-  { path: '/checkin', component: CheckinPage, meta: { title: 'activities.checkin.title', back: false } },
-  { path: '/members/:id(\\d+)/attendance', component: MemberAttendancePage, meta: { title: 'activities.memberAttendance' } },
-  { path: '/orgs/:id(\\d+)/attendance', component: OrgAttendancePage, meta: { title: 'activities.orgAttendance' } },
+  { path: '/activities/:id(\\d+)/screen', component: ScreenPage, meta: { auth: true, bare: true, title: 'activities.screen.title' } },
+  { path: '/checkin', component: CheckinPage, meta: { auth: true, title: 'activities.checkin.title', back: false } },
+  { path: '/members/:id(\\d+)/attendance', component: MemberAttendancePage, meta: { auth: true, title: 'activities.memberAttendance' } },
+  { path: '/orgs/:id(\\d+)/attendance', component: OrgAttendancePage, meta: { auth: true, title: 'activities.orgAttendance' } },
   { path: '/series/:id(\\d+)', component: SeriesPage, meta: { title: 'activities.series.title' } },
 ];
