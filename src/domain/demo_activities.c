@@ -117,7 +117,8 @@ int demo_activities(struct db *db, struct arena *a, const struct demo_calendar_i
                      (long long)volunteer, (long long)ids->partner, (long long)ids->west_rooms[2],
                      next(a, 5, 12, 30, 0), next(a, 5, 12, 30, 60)),
         err);
-    /* The free haircut: six half-hour slots of five chairs' worth, for anyone in the tower. */
+    /* The free haircut on a Saturday morning (the weekdays' afternoons at Yingkai hold the
+     * demo's pending request): six half-hour slots of five, for anyone in the tower. */
     struct activity *haircut =
         hour ? add_activity(db, a,
                             arena_printf(a,
@@ -128,13 +129,13 @@ int demo_activities(struct db *db, struct arena *a, const struct demo_calendar_i
                                          "\"capacity\":30,\"audience\":\"anyone\","
                                          "\"slot_minutes\":30,\"slot_capacity\":5}",
                                          (long long)ids->rf_committee,
-                                         (long long)ids->yingkai_rooms[1], next(a, 2, 14, 0, 0),
-                                         next(a, 2, 17, 0, 0)),
+                                         (long long)ids->yingkai_rooms[1], next(a, 6, 10, 0, 0),
+                                         next(a, 6, 13, 0, 0)),
                             err)
              : NULL;
     if (haircut == NULL || sign_up(db, a, hour->id, first_member, NULL, err) != 0 ||
-        sign_up(db, a, haircut->id, first_member + 1, next(a, 2, 14, 0, 0), err) != 0 ||
-        sign_up(db, a, haircut->id, first_member + 2, next(a, 2, 14, 0, 30), err) != 0)
+        sign_up(db, a, haircut->id, first_member + 1, next(a, 6, 10, 0, 0), err) != 0 ||
+        sign_up(db, a, haircut->id, first_member + 2, next(a, 6, 10, 0, 30), err) != 0)
         return -1;
     /* Next month's political birthday gathering of the West Tower committee. */
     int y;
