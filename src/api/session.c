@@ -147,8 +147,8 @@ void api_session_update(struct exchange *ex)
     const json_t *locale = body ? json_object_get(body, "locale") : NULL;
     if (body && (!json_is_object(body) || json_object_size(body) != 1 || !json_is_string(locale)))
         error_field(&err, ERR_INVALID, "/locale", "is the one field: zh-CN, en or zh-TW");
-    if (err.kind != ERR_NONE || user_set_locale(ex->db, ex->arena, ex->caller,
-                                                json_string_value(locale), &err) == NULL) {
+    if (err.kind != ERR_NONE ||
+        user_set_locale(ex->db, ex->arena, ex->caller, json_string_value(locale), &err) == NULL) {
         if (err.detail == NULL)
             err.detail = "the settings have invalid fields: see errors";
         reply_error(ex, &err);
