@@ -247,7 +247,8 @@ test('every rule refuses with its name and writes nothing', async () => {
   await book('admin', booking(at(d, '08:00'), at(d, '16:00'), { room_id: 1 })); // 480 minutes
   await book('admin', booking(at(d, '21:00'), at(d, '22:00'))); // up to closing
   await book('admin', booking(at(d, '10:00'), at(d, '11:00'), { room_id: 2, attendance: 6 }));
-  await book('admin', booking(at(nextWeekday(6), '10:00'), at(nextWeekday(6), '11:00'), { room_id: 5, org_id: 6 }));
+  // (the afternoon: the demo's free haircut has room 5 on Saturday morning)
+  await book('admin', booking(at(nextWeekday(6), '15:00'), at(nextWeekday(6), '16:00'), { room_id: 5, org_id: 6 }));
   await book('admin', booking(at(localDate(360), '10:00'), at(localDate(360), '11:00')));
 });
 
