@@ -130,8 +130,8 @@ test('a member checks in by the QR link of the venue screen; the screen counts o
   await settled(phone);
   assert.equal(await figure(phone, 'checked-in-count'), before + 1);
 
-  // Scanning again counts nothing more.
-  await go(phone, `/checkin?activity=${a.id}&code=${code}`);
+  // Scanning again (the link opened afresh, signed in now) counts nothing more.
+  await phone.goto(`/checkin?activity=${a.id}&code=${code}`);
   await phone.waitForFunction(() => document.querySelector('[data-test="checkin-result"]')?.dataset.state !== 'working');
   assert.equal(await phone.locator('[data-test="checkin-result"]').getAttribute('data-state'), 'again');
   assert.equal((await admin.get(`/activities/${a.id}/attendance`)).checked_in, before + 1);

@@ -7,7 +7,8 @@ import { startServer, launchBrowser, openPage, signIn, go, settled } from './lib
 let app;
 let browser;
 before(async () => {
-  [app, browser] = await Promise.all([startServer(), launchBrowser()]);
+  browser = await launchBrowser(); // first, so that after() closes it whatever fails next
+  app = await startServer();
 });
 after(async () => {
   await browser?.close();

@@ -9,7 +9,8 @@ let app;
 let browser;
 let activity; // a published activity ahead at West Tower, with its room
 before(async () => {
-  [app, browser] = await Promise.all([startServer(), launchBrowser()]);
+  browser = await launchBrowser(); // first, so that after() closes it whatever fails next
+  app = await startServer();
   const admin = await app.as('admin');
   const { items } = await admin.get('/activities?limit=100');
   activity = items.find((a) => a.status === 'published' && a.station_id === 1 && new Date(a.start) > new Date());
