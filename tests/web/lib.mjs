@@ -148,12 +148,7 @@ export async function launchBrowser() {
 // Bugs of the app found by these tests and reported, not yet fixed: a console error that
 // matches one is written to the test's output (a diagnostic) instead of failing the
 // test. Remove an entry when its bug is fixed.
-export const KNOWN = [
-  {
-    bug: 'pages/me/MePage.vue reads user.display_name after signing out has cleared session.user: TypeError on every sign-out',
-    console: /^TypeError: Cannot read properties of null \(reading 'display_name'\)/,
-  },
-];
+export const KNOWN = [];
 
 // Answers the app may get as a matter of course: the session asked for before anyone
 // signed in (and after signing out); an activity's check-in code, which its page asks for

@@ -173,10 +173,9 @@ test('a visitor who has not signed in sees the public pages, and is asked to sig
   }
 });
 
-// Known bug, reported: pages/activities/ActivitiesPage.vue takes ?mine=1 without a session
-// and shows "Cannot read properties of null (reading 'member_id')". Drop the todo when fixed.
+// (a bookmark of one's own sign-ups, opened without a session)
 test("a visitor opening someone's 'my activities' link is asked to sign in, or sees the activities",
-  { todo: "bug: /activities?mine=1 without a session shows a TypeError" }, async (t) => {
+  async (t) => {
     const page = await openPage(t, browser, app, 'phone');
     await page.goto('/activities?mine=1');
     await settled(page);

@@ -7,6 +7,8 @@ export default {
   admitted: 'joined {date}',
   noGathering: "This month's gathering is not scheduled yet.",
   schedule: "Schedule this month's gathering",
+  start: 'Start',
+  startHint: 'Optional: by default the first free weekday evening from the 15th',
   scheduleHint: "Books the station's largest room on the first weekday evening (19:00) from the 15th, and invites this month's members.",
   inviteNew: 'Invite the newcomers',
   inviteNewHint: 'The gathering is scheduled: only those not yet invited are invited.',

@@ -7,6 +7,8 @@ export default {
   admitted: '{date} 入党',
   noGathering: '本月的政治生日会还没有安排。',
   schedule: '安排本月政治生日会',
+  start: '开始时间',
+  startHint: '可不填：默认 15 日起第一个空闲的工作日晚上',
   scheduleHint: '将在服务站最大的活动室预约 15 日起第一个工作日晚上 19:00，并邀请本月过政治生日的党员。',
   inviteNew: '邀请新增的党员',
   inviteNewHint: '生日会已安排：只邀请尚未收到邀请的党员。',
