@@ -90,7 +90,8 @@ run:
 	@scripts/setup
 	@$(MAKE) --no-print-directory build/release/louyu
 	@test -f louyu.db || build/release/louyu demo --db louyu.db
-	@echo "louyu: sign in as admin (or xita, fuli, xita_station, zhongke, member) with password louyu-demo:"
+	@echo "louyu: open http://127.0.0.1:8080/ and sign in as admin (or xita, fuli, xita_station,"
+	@echo "       zhongke, member) with the password louyu-demo; the API is under /api/v1:"
 	@echo "       curl -X POST http://127.0.0.1:8080/api/v1/session -H 'content-type: application/json' \\"
 	@echo "            -d '{\"username\": \"admin\", \"password\": \"louyu-demo\"}'"
 	build/release/louyu serve --db louyu.db --listen 127.0.0.1:8080
