@@ -163,6 +163,24 @@ struct activity *activity_lock(struct db *db, struct arena *a, int64_t id, struc
     return entity_get(db, a, &activity_entity, id, err);
 }
 
+struct activity *activity_get_plain(struct db *db, struct arena *a, int64_t id, struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, Q_ACTIVITY_GET_PLAIN, err);
+    if (st == NULL)
+        return NULL;
+    db_bind_int(st, 1, id);
+    enum db_step r = db_step(st, err);
+    if (r != DB_ROW) {
+        if (r == DB_DONE)
+            error_set(err, ERR_NOT_FOUND, "no activity with id %lld", (long long)id);
+        return NULL;
+    }
+    struct activity *act = arena_alloc(a, sizeof(*act));
+    rows_read(st, a, &activity_table, act);
+    db_step(st, err);
+    return act;
+}
+
 static int lock_by_id(struct db *db, int64_t id, struct error *err)
 {
     struct db_stmt *st = db_stmt(db, Q_ACTIVITY_LOCK, err);

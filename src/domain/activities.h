@@ -72,6 +72,10 @@ int activities_sweep(struct db *db, size_t *held, struct error *err);
  * ends (a DB_WRITE_LOCKING transaction), and reads it after the lock. */
 struct activity *activity_lock(struct db *db, struct arena *a, int64_t id, struct error *err);
 
+/* The activity as stored, without its counts (registered, waiting and checked_in are 0):
+ * a read that costs the same however many people came, for the check-in's path. */
+struct activity *activity_get_plain(struct db *db, struct arena *a, int64_t id, struct error *err);
+
 /* What governs an activity: its host, its co-organisers and its station; a draft is not
  * public. */
 int activity_target(struct db *db, struct arena *a, const void *rec, struct target *t,

@@ -53,7 +53,7 @@ static int checkin_target(struct db *db, struct arena *a, const void *rec, struc
                           struct error *err)
 {
     const struct checkin *k = rec;
-    struct activity *act = entity_get(db, a, &activity_entity, k->activity_id, err);
+    struct activity *act = activity_get_plain(db, a, k->activity_id, err);
     if (act == NULL || activity_target(db, a, act, t, err) != 0)
         return -1;
     t->unpublished = false;
@@ -322,8 +322,23 @@ static int admit_walk_in(struct db *db, struct arrival *v, struct error *err)
     return guest && v->staff ? 0 : activity_admits(db, v->a, v->act, v->member_id, err);
 }
 
+/* One statement of the attendees table, for one organisation, period and person. */
+static int attendee(struct db *db, enum query q, int64_t org, int64_t period, const char *key,
+                    int64_t minutes, struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, q, err);
+    if (st == NULL)
+        return -1;
+    db_bind_int(st, 1, org);
+    db_bind_int(st, 2, period);
+    db_bind_text(st, 3, key, strlen(key));
+    if (q != Q_ATTENDEE_PRUNE)
+        db_bind_int(st, 4, minutes);
+    return db_exec(st, err);
+}
+
 /* The attendees table: one more (or one less) time for each organisation the host was
- * under, this year and for all time. */
+ * under, this year and for all time; a person who attended nothing there any more goes. */
 static int count(struct db *db, struct arrival *v, int sign, struct error *err)
 {
     int64_t orgs[32];
@@ -339,24 +354,13 @@ static int count(struct db *db, struct arrival *v, int sign, struct error *err)
     int64_t minutes = activity_volunteer_minutes(v->act->kind, v->act->start, v->act->end);
     int64_t periods[2] = {local_year(v->act->start), 0};
     for (size_t i = 0; i < n; i++)
-        for (int p = 0; p < 2; p++) {
-            st = db_stmt(db, sign > 0 ? Q_ATTENDEE_ADD : Q_ATTENDEE_REMOVE, err);
-            if (st == NULL)
+        for (int p = 0; p < 2; p++)
+            if (attendee(db, sign > 0 ? Q_ATTENDEE_ADD : Q_ATTENDEE_REMOVE, orgs[i], periods[p],
+                         v->key, minutes, err) != 0 ||
+                (sign < 0 &&
+                 attendee(db, Q_ATTENDEE_PRUNE, orgs[i], periods[p], v->key, 0, err) != 0))
                 return -1;
-            db_bind_int(st, 1, orgs[i]);
-            db_bind_int(st, 2, periods[p]);
-            db_bind_text(st, 3, v->key, strlen(v->key));
-            db_bind_int(st, 4, minutes);
-            if (db_exec(st, err) != 0)
-                return -1;
-        }
-    if (sign > 0)
-        return 0;
-    st = db_stmt(db, Q_ATTENDEE_PRUNE, err);
-    if (st == NULL)
-        return -1;
-    db_bind_text(st, 1, v->key, strlen(v->key));
-    return db_exec(st, err);
+    return 0;
 }
 
 /* The stored live check-in of the person: the one to return when they check in again. */
@@ -441,7 +445,7 @@ static int checkin_txn(struct db *db, void *ctx, struct error *err)
 {
     struct arrival *v = ctx;
     v->again = false, v->registration_id = 0, v->member_id = 0, v->user_id = 0;
-    v->act = entity_get(db, v->a, &activity_entity, v->rq->activity_id, err);
+    v->act = activity_get_plain(db, v->a, v->rq->activity_id, err);
     if (v->act == NULL)
         return err->kind == ERR_NOT_FOUND
                    ? (error_reset(err),
@@ -516,7 +520,7 @@ static int undo_txn(struct db *db, void *ctx, struct error *err)
     if (!fields_is_null(&checkin_table, k, "undone_at"))
         return undone_already(err);
     struct arrival v = {.a = u->a, .c = u->c, .now = time_now()};
-    v.act = entity_get(db, u->a, &activity_entity, k->activity_id, err);
+    v.act = activity_get_plain(db, u->a, k->activity_id, err);
     struct db_stmt *st = v.act ? db_stmt(db, Q_CHECKIN_UNDO, err) : NULL;
     if (st == NULL)
         return -1;

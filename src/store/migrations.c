@@ -281,7 +281,8 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX activities_booking ON activities (booking_id);"
     "CREATE INDEX activities_station_time ON activities (station_id, start_at);"
     "CREATE INDEX activities_host_time ON activities (host_org_id, start_at);"
-    "CREATE INDEX activities_time ON activities (start_at);"
+    /* covering for the counts by kind of a committee's summary */
+    "CREATE INDEX activities_time ON activities (start_at, status, kind, host_path);"
     "CREATE INDEX activities_open ON activities (end_at) WHERE status = 'published';"
     "CREATE INDEX activities_series ON activities (series_id, start_at) WHERE series_id IS NOT "
     "NULL;"

@@ -140,6 +140,7 @@ enum query {
     /* activities, in store/queries_activities.c */
     Q__ACTIVITIES_FIRST,
     Q_ACTIVITY_GET = Q__ACTIVITIES_FIRST,
+    Q_ACTIVITY_GET_PLAIN,
     Q_ACTIVITY_LIST,
     Q_ACTIVITY_INSERT,
     Q_ACTIVITY_UPDATE,

@@ -34,16 +34,18 @@
 #define ACTIVITY_COLS                                                                              \
     "series_id, title, description, kind, host_org_id, co_organisers, room_id, start_at, end_at, " \
     "capacity, audience, walk_ins, slot_minutes, slot_capacity, booking_id"
-#define ACTIVITY_SELECT                                                                            \
+#define ACTIVITY_COLUMNS(counts)                                                                   \
     "SELECT a.id, a.series_id, a.title, a.description, a.kind, a.host_org_id, a.co_organisers, "   \
     "a.room_id, a.start_at, a.end_at, a.capacity, a.audience, a.walk_ins, a.slot_minutes, "        \
-    "a.slot_capacity, a.booking_id, a.status, a.reason, a.birthday_month, a.station_id, "          \
-    "(SELECT count(*) FROM registrations r WHERE r.activity_id = a.id "                            \
-    "AND r.status = 'registered'), "                                                               \
-    "(SELECT count(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'waiting'), " \
-    "(SELECT count(*) FROM checkins k WHERE k.activity_id = a.id AND k.undone_at IS NULL), "       \
-    "a.created_by, (SELECT o.name FROM orgs o WHERE o.id = a.host_org_id), a.version, "            \
+    "a.slot_capacity, a.booking_id, a.status, a.reason, a.birthday_month, a.station_id, " counts   \
+    ", a.created_by, (SELECT o.name FROM orgs o WHERE o.id = a.host_org_id), a.version, "          \
     "a.created_at, a.updated_at FROM activities a"
+#define ACTIVITY_SELECT                                                                            \
+    ACTIVITY_COLUMNS(                                                                              \
+        "(SELECT count(*) FROM registrations r WHERE r.activity_id = a.id "                        \
+        "AND r.status = 'registered'), (SELECT count(*) FROM registrations r "                     \
+        "WHERE r.activity_id = a.id AND r.status = 'waiting'), (SELECT count(*) FROM checkins k "  \
+        "WHERE k.activity_id = a.id AND k.undone_at IS NULL)")
 
 #define SERIES_SELECT                                                                              \
     "SELECT id, parent_id, org_id, name, description, hosts, version, created_at, updated_at "     \
@@ -89,6 +91,8 @@
 static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
 #define S(q) [(q)-Q__ACTIVITIES_FIRST]
     S(Q_ACTIVITY_GET) = ACTIVITY_SELECT " WHERE a.id = ?1",
+    /* without the counts, which grow with every check-in: for the check-in's own reads */
+    S(Q_ACTIVITY_GET_PLAIN) = ACTIVITY_COLUMNS("0, 0, 0") " WHERE a.id = ?1",
     S(Q_ACTIVITY_LIST) = ACTIVITY_SELECT
     " WHERE a.id > ?1 AND (CAST(?2 AS BIGINT) IS NULL OR a.station_id = ?2) "
     "AND (CAST(?3 AS BIGINT) IS NULL OR " IN_SERIES(
@@ -236,7 +240,8 @@ static const char *const sql[Q__MAX - Q__ACTIVITIES_FIRST] = {
     S(Q_ATTENDEE_REMOVE) = "UPDATE attendees SET times = times - 1, "
                            "volunteer_minutes = volunteer_minutes - ?4 "
                            "WHERE org_id = ?1 AND period = ?2 AND person = ?3",
-    S(Q_ATTENDEE_PRUNE) = "DELETE FROM attendees WHERE person = ?1 AND times <= 0",
+    S(Q_ATTENDEE_PRUNE) = "DELETE FROM attendees WHERE org_id = ?1 AND period = ?2 "
+                          "AND person = ?3 AND times <= 0",
     S(Q_BOOKING_ARRIVED) = "UPDATE bookings SET checked_in_at = ?1, version = version + 1, "
                            "updated_at = ?1 WHERE id = ?2 AND checked_in_at IS NULL "
                            "AND status = 'confirmed'",
