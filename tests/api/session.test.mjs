@@ -256,6 +256,29 @@ test('bearer writes need no CSRF token', async () => {
   assert.equal(d.status, 204, d.text);
 });
 
+// ---- one's own settings ----
+
+test('PATCH /api/v1/session keeps the user\'s language; anything else is 400 and changes nothing', async () => {
+  const s = await signIn(srv.url, 'zhongke');
+  assert.equal(s.user.locale, null, 'no language chosen yet');
+  for (const body of [{ locale: 'fr' }, { locale: 'en', extra: 1 }, {}, { locale: 7 }, []]) {
+    const r = await call(srv.url, 'PATCH', '/api/v1/session', { token: s.token, body });
+    assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
+    assert.equal(r.json.errors[0].pointer, '/locale', r.text);
+  }
+  assert.equal((await call(srv.url, 'GET', '/api/v1/session', { token: s.token })).json.user.locale, null);
+  const r = await call(srv.url, 'PATCH', '/api/v1/session', { token: s.token, body: { locale: 'zh-TW' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.user.locale, 'zh-TW');
+  // kept with the user: a new session has it, and the user record says it (read-only there)
+  assert.equal((await signIn(srv.url, 'zhongke')).user.locale, 'zh-TW');
+  const u = await userNamed('zhongke');
+  assert.equal(u.locale, 'zh-TW');
+  const p = await asAdmin('PATCH', `/api/v1/users/${u.id}`, { version: u.version, locale: 'en' });
+  assert.equal(p.status, 400, `an admin does not choose a user's language: ${p.text}`);
+  assert.equal((await call(srv.url, 'PATCH', '/api/v1/session', { body: { locale: 'en' } })).status, 401);
+});
+
 // ---- what ends a session ----
 
 test('DELETE /api/v1/session ends that session and clears the cookie', async () => {
