@@ -19,30 +19,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, freshDb, signIn, assertStopsCleanly, louyu } from './lib.mjs';
+import { MIN, HOUR, DAY, RFC3339_CN, localDate, addDays, weekday, nextWeekday, at, ms } from './dates.mjs';
 
 // ---- days and times, in Guangzhou time ----
 
-const MIN = 60 * 1000;
-const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
-const RFC3339_CN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
-
-const localDate = (n) => new Date(Date.now() + 8 * HOUR + n * DAY).toISOString().slice(0, 10);
-function addDays(day, n) {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-// 1 = Monday ... 7 = Sunday
-function weekday(day) {
-  const d = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return d === 0 ? 7 : d;
-}
-function nextWeekday(wd, ahead = 2) {
-  for (let n = ahead; ; n++) if (weekday(localDate(n)) === wd) return localDate(n);
-}
-const at = (day, hhmm) => `${day}T${hhmm}:00+08:00`;
-const ms = (t) => Date.parse(t);
 const icalUtc = (t) => new Date(ms(t)).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 const secondsUntil = (t, plus = 0) => Math.ceil((ms(t) - Date.now()) / 1000) + plus;
 // 'YYYY-MM' of the month n months after this one (local time).

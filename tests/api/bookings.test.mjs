@@ -19,32 +19,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signIn, assertStopsCleanly, louyu } from './lib.mjs';
+import { MIN, HOUR, DAY, RFC3339_CN, localDate, addDays, weekday, nextWeekday, at, ms } from './dates.mjs';
 
 // ---- days and times, in Guangzhou time ----
 
-const MIN = 60 * 1000;
-const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
-const RFC3339_CN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
-
-// The local date n days from today, 'YYYY-MM-DD'.
-const localDate = (n) => new Date(Date.now() + 8 * HOUR + n * DAY).toISOString().slice(0, 10);
-function addDays(day, n) {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-// 1 = Monday ... 7 = Sunday
-function weekday(day) {
-  const d = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return d === 0 ? 7 : d;
-}
-// The first day with the given weekday at least 'ahead' days from today.
-function nextWeekday(wd, ahead = 2) {
-  for (let n = ahead; ; n++) if (weekday(localDate(n)) === wd) return localDate(n);
-}
-const at = (day, hhmm) => `${day}T${hhmm}:00+08:00`;
-const ms = (t) => Date.parse(t);
 // The local date and time of an instant the server wrote.
 const localOf = (t) => new Date(ms(t) + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
 // '20270112T020000Z', as an iCalendar feed writes an instant.
