@@ -20,6 +20,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, freshDb, signIn, assertStopsCleanly, louyu } from './lib.mjs';
 import { MIN, HOUR, DAY, RFC3339_CN, localDate, addDays, weekday, nextWeekday, at, ms } from './dates.mjs';
+import { assertCalendar } from './ical.mjs';
 
 // ---- days and times, in Guangzhou time ----
 
@@ -151,27 +152,6 @@ async function cancelSignUp(c, user, id) {
   return c.send(user, 'POST', `/api/v1/registrations/${id}/cancel`, { version });
 }
 
-// The events of an iCalendar text: [{UID, STATUS, DTSTART, ...}], lines unfolded.
-function events(text) {
-  const lines = text.replace(/\r\n[ \t]/g, '').split('\r\n');
-  const out = [];
-  let cur = null;
-  for (const line of lines) {
-    if (line === 'BEGIN:VEVENT') cur = {};
-    else if (line === 'END:VEVENT') { out.push(cur); cur = null; } else if (cur) {
-      const i = line.indexOf(':');
-      cur[line.slice(0, i).split(';')[0]] = line.slice(i + 1);
-    }
-  }
-  return out;
-}
-function assertCalendar(r, what) {
-  assert.equal(r.status, 200, `${what}: ${r.text}`);
-  assert.match(r.headers.get('content-type') || '', /^text\/calendar/, what);
-  assert.ok(r.text.startsWith('BEGIN:VCALENDAR\r\n'), what);
-  assert.ok(r.text.trimEnd().endsWith('END:VCALENDAR'), what);
-  return events(r.text);
-}
 const uid = (a) => `activity-${a.id}@louyu`;
 
 // ---- the shared server, with the real clock ----

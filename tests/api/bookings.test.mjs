@@ -20,6 +20,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signIn, assertStopsCleanly, louyu } from './lib.mjs';
 import { MIN, HOUR, DAY, RFC3339_CN, localDate, addDays, weekday, nextWeekday, at, ms } from './dates.mjs';
+import { events, assertCalendar } from './ical.mjs';
 
 // ---- days and times, in Guangzhou time ----
 
@@ -1059,28 +1060,6 @@ test('slots: the earliest that fit, in time order, on the step grid, never over 
 
 // ---- feeds ----
 
-// The events of an iCalendar text: [{UID, STATUS, DTSTART, ...}], lines unfolded.
-function events(text) {
-  const lines = text.replace(/\r\n[ \t]/g, '').split('\r\n');
-  const out = [];
-  let cur = null;
-  for (const line of lines) {
-    if (line === 'BEGIN:VEVENT') cur = {};
-    else if (line === 'END:VEVENT') { out.push(cur); cur = null; } else if (cur) {
-      const i = line.indexOf(':');
-      cur[line.slice(0, i).split(';')[0]] = line.slice(i + 1);
-    }
-  }
-  return out;
-}
-
-function assertCalendar(r, what) {
-  assert.equal(r.status, 200, `${what}: ${r.text}`);
-  assert.match(r.headers.get('content-type') || '', /^text\/calendar/, what);
-  assert.ok(r.text.startsWith('BEGIN:VCALENDAR\r\n'), what);
-  assert.ok(r.text.trimEnd().endsWith('END:VCALENDAR'), what);
-  return events(r.text);
-}
 
 test('feeds: room and station feeds are public iCalendar with the live bookings; org and booking feeds need sign-in', async () => {
   const d = week(8);
