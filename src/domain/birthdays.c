@@ -31,12 +31,7 @@ static int64_t existing(struct db *db, struct scheduling *w, struct error *err)
         return -1;
     db_bind_int(st, 1, w->rq->org_id);
     db_bind_text(st, 2, w->rq->month, strlen(w->rq->month));
-    enum db_step r = db_step(st, err);
-    if (r != DB_ROW)
-        return r == DB_FAIL ? -1 : 0;
-    int64_t id = db_col_int(st, 0);
-    db_step(st, err);
-    return id;
+    return db_first_id(st, err);
 }
 
 /* The largest lendable room of the station the committee runs. */

@@ -371,12 +371,7 @@ static int64_t live(struct db *db, struct arrival *v, struct error *err)
         return -1;
     db_bind_int(st, 1, v->act->id);
     db_bind_text(st, 2, v->key, strlen(v->key));
-    enum db_step r = db_step(st, err);
-    if (r != DB_ROW)
-        return r == DB_FAIL ? -1 : 0;
-    int64_t id = db_col_int(st, 0);
-    db_step(st, err);
-    return id;
+    return db_first_id(st, err);
 }
 
 static int64_t insert(struct db *db, struct arrival *v, struct error *err)

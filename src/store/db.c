@@ -275,3 +275,12 @@ char *db_redact(const char *url)
     free(second);
     return out;
 }
+
+int64_t db_first_id(struct db_stmt *st, struct error *err)
+{
+    enum db_step r = db_step(st, err);
+    if (r != DB_ROW)
+        return r == DB_FAIL ? -1 : 0;
+    int64_t id = db_col_int(st, 0);
+    return db_exec(st, err) == 0 ? id : -1;
+}

@@ -101,6 +101,10 @@ int64_t db_col_int(struct db_stmt *st, int col);
 double db_col_double(struct db_stmt *st, int col);
 const char *db_col_text(struct db_stmt *st, int col, size_t *len);
 
+/* Runs a bound statement that answers one id (or none): the first column of its first
+ * row, 0 when there is no row, -1 on failure. The statement is finished either way. */
+int64_t db_first_id(struct db_stmt *st, struct error *err);
+
 /* Rows changed by the last completed write statement. */
 int64_t db_changes(struct db_stmt *st);
 
