@@ -40,6 +40,11 @@ SAN_OBJ := $(SRC:%.c=build/asan/%.o) build/asan/openapi_blob.o $(call WEB_OBJ,as
 .PHONY: all run test unit api web lint fmt bench bench-calendar bench-activities bench-import setup clean
 all: build/release/louyu
 
+# The proving ground's own makefiles (tests/fuzz, tests/crash, tests/abuse): each defines
+# its targets and adds its short run to SMOKE, which make test runs after the suites.
+SMOKE :=
+-include $(sort $(wildcard tests/*/*.mk))
+
 setup:
 	@scripts/setup
 
@@ -108,7 +113,7 @@ web: build/release/louyu
 
 test:
 	@scripts/setup
-	@$(MAKE) --no-print-directory lint build/release/louyu unit api web
+	@$(MAKE) --no-print-directory lint build/release/louyu unit api web $(SMOKE)
 
 lint:
 	@scripts/lint
