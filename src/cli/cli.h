@@ -47,5 +47,7 @@ int cmd_version(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif

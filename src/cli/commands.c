@@ -93,6 +93,24 @@ const struct command cli_commands[] = {
      "  --partial         import the good rows; refused ones go to --rejected\n"
      "  --rejected FILE   write the refused rows, with the reason, as CSV\n",
      cmd_import},
+    {"backup", "copy a live SQLite database to a backup file",
+     "usage: louyu backup --db PATH [--force] OUT\n\n"
+     "Copies the database to OUT while a server may keep serving it (SQLite's online\n"
+     "backup API): the copy is the database as it was at one instant. It is written to\n"
+     "OUT.tmp, checked (PRAGMA integrity_check), synced to disk, and only then renamed to\n"
+     "OUT. Prints the pages and bytes copied, the schema version and the time taken.\n"
+     "A PostgreSQL database is backed up with pg_dump (see docs/deployment.md).\n\n" DB_HELP
+     "  --force        replace OUT when it exists\n",
+     cmd_backup},
+    {"restore", "replace an SQLite database with a backup",
+     "usage: louyu restore --db PATH [--force] BACKUP\n\n"
+     "Checks BACKUP (integrity, a louyu schema not newer than this louyu), copies it next\n"
+     "to PATH, syncs it to disk and renames it over PATH, removing PATH's -wal and -shm\n"
+     "files. Stop the server first: a restore refuses a database that another process\n"
+     "holds open, as far as it can tell. 'louyu serve' brings an older schema up to date.\n"
+     "A PostgreSQL database is restored with pg_restore (see docs/deployment.md).\n\n" DB_HELP
+     "  --force        replace PATH when it exists\n",
+     cmd_restore},
     {"routes", "list the HTTP routes the server answers",
      "usage: louyu routes\n\nPrints one 'METHOD PATH' line per route.\n", cmd_routes},
     {"version", "print the version", "usage: louyu version\n", cmd_version},
