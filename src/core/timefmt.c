@@ -133,7 +133,14 @@ bool rfc3339_parse(const char *s, size_t n, int64_t *out, int *offset_min)
     if (!parse_offset(&p, end, &off) || p != end)
         return false;
     int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
-    *out = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
+    int64_t t = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
+    /* Every time goes out at +08:00 (jw_time): take only those that can be written back
+     * there with a year of four digits ("9999-12-31T23:00:00-05:00" cannot). */
+    const int64_t local = (int64_t)TIME_LOCAL_OFFSET_MIN * 60;
+    if (t < days_from_civil(1, 1, 1) * 86400 - local ||
+        t > days_from_civil(9999, 12, 31) * 86400 + 86399 - local)
+        return false;
+    *out = t;
     if (offset_min)
         *offset_min = off;
     return true;

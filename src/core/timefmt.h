@@ -14,7 +14,8 @@
 #define RFC3339_MAX           32       /* "YYYY-MM-DDTHH:MM:SS+HH:MM" and its NUL, with room */
 
 /* Parses "2026-11-29T09:30:00+08:00" (also 'Z', lower-case 't'/'z', and a fraction of a
- * second that is zero, ".000"). Years 0001-9999. On success stores the instant and the
+ * second that is zero, ".000"). Years 0001-9999, in the text and in local time (+08:00),
+ * so that every instant read can be written back. On success stores the instant and the
  * offset written (minutes east of UTC) and returns true. */
 bool rfc3339_parse(const char *s, size_t n, int64_t *out, int *offset_min);
 
