@@ -140,6 +140,11 @@ static int parse(const char *rrule, struct icalrecurrencetype *rule, struct erro
     if (count && until)
         return error_field(err, ERR_INVALID, POINTER,
                            "the rule has both COUNT and UNTIL: keep one of them");
+    /* libical stops reading at an empty part, silently: a COUNT or BYDAY after ";;" would
+     * be dropped unseen (found by tests/fuzz). */
+    if (strstr(rrule, ";;"))
+        return error_field(err, ERR_INVALID, POINTER,
+                           "the rule '%s' has an empty part (';;'): remove it", rrule);
     /* icalerrno is per thread but sticky: clear it to learn about this call only. */
     icalerror_clear_errno();
     *rule = icalrecurrencetype_from_string(rrule);

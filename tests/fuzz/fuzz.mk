@@ -10,14 +10,15 @@
 #   make fuzz-build  the fuzzers alone
 
 FUZZ_CC      ?= clang
-FUZZ_TARGETS := rfc3339
+FUZZ_TARGETS := rfc3339 router rrule
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS  := $(DEFS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
-# Everything below the command line and the HTTP server: no fuzzer calls those.
-FUZZ_LIB_SRC := $(filter-out src/cli/% src/http/server.c,$(SRC))
+# Everything below the command line and the HTTP server, and the router: no fuzzer calls
+# the rest of http/ or cli/.
+FUZZ_LIB_SRC := $(filter-out src/cli/% src/http/%,$(SRC)) src/http/router.c
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=build/fuzz/%.o) build/fuzz/openapi_blob.o
 
 .PHONY: fuzz fuzz-smoke fuzz-build
