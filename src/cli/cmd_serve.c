@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -25,6 +26,9 @@
 
 #define MAX_BODY          (1u << 20)
 #define SHUTDOWN_GRACE_MS 10000
+/* Descriptors kept for other things than client connections: the listening sockets,
+ * epoll and signalling descriptors of each thread, database files, the access log. */
+#define SPARE_FDS 64
 
 struct serve_opts {
     const char *db;
@@ -78,6 +82,8 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
         {"max-connections", required_argument, NULL, 'c'},
         {"max-per-ip", required_argument, NULL, 'p'},
         {"timeout", required_argument, NULL, 'o'},
+        {"header-timeout", required_argument, NULL, 'H'},
+        {"request-timeout", required_argument, NULL, 'R'},
         {"access-log", required_argument, NULL, 'a'},
         {"synchronous", required_argument, NULL, 's'},
         {"trust-proxy", no_argument, NULL, 'x'},
@@ -119,6 +125,12 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
         case 'o':
             bad = parse_uint(optarg, 1, 86400, &o->cfg.timeout_s);
             break;
+        case 'H':
+            bad = parse_uint(optarg, 1, 3600, &o->cfg.header_timeout_s);
+            break;
+        case 'R':
+            bad = parse_uint(optarg, 1, 86400, &o->cfg.request_timeout_s);
+            break;
         case 'w':
             bad = parse_uint(optarg, 1, 3600, &o->sweep_every);
             break;
@@ -144,6 +156,9 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
     if (!numeric_address(host))
         return cli_usage_error(cmd, "--listen needs a numeric IPv4 or IPv6 address, not '%s'",
                                host);
+    if (o->cfg.request_timeout_s < o->cfg.header_timeout_s)
+        return cli_usage_error(cmd, "--request-timeout (%u) must be at least --header-timeout (%u)",
+                               o->cfg.request_timeout_s, o->cfg.header_timeout_s);
     if (strcmp(o->synchronous, "FULL") != 0 && strcmp(o->synchronous, "NORMAL") != 0)
         return cli_usage_error(cmd, "--synchronous takes FULL or NORMAL, not '%s'", o->synchronous);
     o->cfg.host = host;
@@ -158,6 +173,29 @@ static int open_access_log(const char *where)
     if (strcmp(where, "-") == 0)
         return STDOUT_FILENO;
     return open(where, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+}
+
+/* Every connection takes a descriptor: raise the soft limit to the hard one, and take no
+ * more connections than there are descriptors for (past that, accept() would fail and
+ * new clients would wait in the backlog). */
+static void fit_descriptors(struct server_config *cfg)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    rlim_t room = rl.rlim_cur > SPARE_FDS + 16 ? rl.rlim_cur - SPARE_FDS : 16;
+    if (rl.rlim_cur == RLIM_INFINITY || cfg->max_connections <= room)
+        return;
+    fprintf(stderr,
+            "louyu: taking at most %llu connections, not %u: the limit of open files is %llu "
+            "(raise it with ulimit -n or systemd's LimitNOFILE=)\n",
+            (unsigned long long)room, cfg->max_connections, (unsigned long long)rl.rlim_cur);
+    cfg->max_connections = (unsigned)room;
 }
 
 /* Brings the schema up to date once, before any worker opens a connection. */
@@ -189,6 +227,7 @@ static int run(struct serve_opts *o, struct error *err)
         fprintf(stderr, "louyu: cannot open access log '%s': %s\n", o->access_log, strerror(errno));
         return 1;
     }
+    fit_descriptors(&o->cfg);
     struct db_pool *pool = db_pool_new(o->db, o->cfg.threads, &dbo);
     struct server *srv = server_start(&o->cfg, pool, err);
     if (srv == NULL) {
@@ -230,7 +269,12 @@ int cmd_serve(int argc, char **argv)
         .access_log = "-",
         .synchronous = "FULL",
         .sweep_every = 60,
-        .cfg = {.max_connections = 1024, .max_per_ip = 256, .timeout_s = 30, .max_body = MAX_BODY},
+        .cfg = {.max_connections = 16384,
+                .max_per_ip = 256,
+                .timeout_s = 30,
+                .header_timeout_s = 10,
+                .request_timeout_s = 60,
+                .max_body = MAX_BODY},
     };
     char host[64];
     int rc = parse_options(argc, argv, &o, host, sizeof(host));

@@ -1,8 +1,11 @@
 /*
- * A request's life: the first access-handler call (headers only) creates the
- * request and its arena, and checks framing and size; the
- * calls with body bytes collect them; the last call routes and answers; the
- * completion callback writes the access-log line and frees the arena.
+ * A connection's life: libmicrohttpd accepts it and we give it a struct conn, which the
+ * watchdog keeps an eye on (the deadlines of a request's head and body) until it closes.
+ *
+ * A request's life: the URI-log callback sees the request target as received; the first
+ * access-handler call (headers only) creates the request and its arena, and checks the
+ * head, framing and size; the calls with body bytes collect them; the last call routes
+ * and answers; the completion callback writes the access-log line and frees the arena.
  *
  * Responses are queued only after the first access-handler call: on 0.9.75,
  * a response queued in the first call turns keep-alive off. Error answers to
@@ -26,15 +29,25 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "http/accesslog.h"
+#include "http/headcheck.h"
 #include "http/router.h"
+#include "http/watchdog.h"
 #include "store/pool.h"
 
 struct server {
     struct MHD_Daemon *daemon;
     struct server_config cfg;
     struct db_pool *pool;
+    struct watchdog *watchdog;
     atomic_uint_fast64_t next_id;
     atomic_int in_flight;
+};
+
+/* Per connection (libmicrohttpd's socket context), from accept to close. */
+struct conn {
+    struct watch watch;
+    size_t target_len; /* of the current request's target as received; 0 before it */
+    bool target_clean; /* ... and it has no space or control character */
 };
 
 struct request {
@@ -72,12 +85,58 @@ static struct request *request_new(struct server *srv)
     return rq;
 }
 
+static struct conn *conn_of(struct MHD_Connection *con)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct server *srv = cls;
+    struct conn *c = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+        c = calloc(1, sizeof(*c));
+        if (c == NULL || info == NULL) {
+            free(c);
+            return;
+        }
+        watch_add(srv->watchdog, &c->watch, info->connect_fd);
+        *socket_context = c;
+    } else if (c) {
+        watch_remove(srv->watchdog, &c->watch);
+        free(c);
+        *socket_context = NULL;
+    }
+}
+
+/* The request line is in: the target as received, before libmicrohttpd decodes it. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+    struct server *srv = cls;
+    struct conn *c = conn_of(con);
+    if (c) {
+        c->target_len = strlen(uri);
+        c->target_clean = head_target_clean(uri);
+        watch_head_begun(srv->watchdog, &c->watch);
+    }
+    return NULL;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)con;
     struct server *srv = cls;
     struct request *rq = *con_cls;
+    struct conn *c = conn_of(con);
+    if (c) {
+        watch_request_done(srv->watchdog, &c->watch);
+        c->target_len = 0;
+    }
     if (rq == NULL)
         return;
     if (srv->cfg.access_log_fd >= 0) {
@@ -210,6 +269,20 @@ static enum MHD_Result check_framing(struct MHD_Connection *con, struct request 
         return too_large(con, rq);
     rq->too_large = true;
     return MHD_YES;
+}
+
+/* Refuses heads that a proxy in front might read otherwise (see headcheck.h), then
+ * checks the body's framing. */
+static enum MHD_Result check_head(struct MHD_Connection *con, struct request *rq,
+                                  const struct conn *c, const char *method, const char *version)
+{
+    if (!c->target_clean)
+        return refuse(con, rq, ERR_INVALID,
+                      "the request target has a space or a control character: encode it");
+    const char *why = head_problem(con, method, version, c->target_len);
+    if (why)
+        return refuse(con, rq, ERR_INVALID, why);
+    return check_framing(con, rq);
 }
 
 static enum MHD_Result take_body(struct request *rq, const char *data, size_t *size)
@@ -351,17 +424,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
-    (void)version;
     struct request *rq = *con_cls;
     if (rq == NULL)
         *con_cls = rq = request_new(cls);
+    struct conn *c = conn_of(con);
     if (rq->calls++ == 0) {
         rq->ex.method = arena_strdup(rq->ex.arena, method);
         rq->ex.path = arena_strdup(rq->ex.arena, url);
-        return check_framing(con, rq);
+        if (c == NULL)
+            return refuse(con, rq, ERR_UNAVAILABLE, "the server cannot take this connection");
+        watch_head_done(rq->srv->watchdog, &c->watch);
+        return check_head(con, rq, c, method, version);
     }
     if (*upload_data_size > 0)
         return take_body(rq, upload_data, upload_data_size);
+    if (c)
+        watch_body_done(rq->srv->watchdog, &c->watch);
     if (rq->too_large)
         return refuse(
             con, rq, ERR_TOO_LARGE,
@@ -409,6 +487,7 @@ struct server *server_start(const struct server_config *cfg, struct db_pool *poo
     srv->pool = pool;
     atomic_init(&srv->next_id, 1);
     atomic_init(&srv->in_flight, 0);
+    srv->watchdog = watchdog_start(cfg->header_timeout_s, cfg->request_timeout_s);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
     srv->daemon = MHD_start_daemon(
@@ -418,8 +497,10 @@ struct server *server_start(const struct server_config *cfg, struct db_pool *poo
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
         cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
         MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_END);
     if (srv->daemon == NULL) {
+        watchdog_stop(srv->watchdog);
         error_set(err, ERR_UNAVAILABLE,
                   "cannot listen on %s:%u: the address is in use or not available here", cfg->host,
                   cfg->port);
@@ -441,5 +522,6 @@ void server_stop(struct server *s, unsigned grace_ms)
     for (unsigned waited = 0; atomic_load(&s->in_flight) > 0 && waited < grace_ms; waited += 10)
         usleep(10 * 1000);
     MHD_stop_daemon(s->daemon);
+    watchdog_stop(s->watchdog);
     free(s);
 }

@@ -1,7 +1,8 @@
 /*
  * The HTTP server: libmicrohttpd with its own thread pool and epoll, and the
- * limits that Debian's 0.9.75 does not set by itself. The only code that
- * includes microhttpd.h.
+ * limits and checks that Debian's 0.9.75 does not make by itself (deadlines for a
+ * request's head and body, a strict reading of the head). Only http/ includes
+ * microhttpd.h.
  */
 #ifndef LOUYU_HTTP_SERVER_H
 #define LOUYU_HTTP_SERVER_H
@@ -15,15 +16,17 @@ struct db_pool;
 struct server;
 
 struct server_config {
-    const char *host;         /* numeric IPv4 or IPv6 address */
-    unsigned port;            /* 0 picks a free port (see server_port) */
-    int threads;              /* worker threads */
-    unsigned max_connections; /* in total */
-    unsigned max_per_ip;      /* from one client address */
-    unsigned timeout_s;       /* an idle connection is closed after this */
-    size_t max_body;          /* bytes; larger bodies get 413 */
-    int access_log_fd;        /* one JSON line per request, or -1 */
-    bool trust_proxy;         /* believe X-Forwarded-For and X-Forwarded-Proto */
+    const char *host;           /* numeric IPv4 or IPv6 address */
+    unsigned port;              /* 0 picks a free port (see server_port) */
+    int threads;                /* worker threads */
+    unsigned max_connections;   /* in total */
+    unsigned max_per_ip;        /* from one client address */
+    unsigned timeout_s;         /* an idle connection is closed after this */
+    unsigned header_timeout_s;  /* a request's head must arrive within this of its first byte */
+    unsigned request_timeout_s; /* ... and its body within this of its first byte */
+    size_t max_body;            /* bytes; larger bodies get 413 */
+    int access_log_fd;          /* one JSON line per request, or -1 */
+    bool trust_proxy;           /* believe X-Forwarded-For and X-Forwarded-Proto */
 };
 
 /* Starts serving; NULL with err filled (e.g. the address is taken). */
