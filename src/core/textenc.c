@@ -152,9 +152,17 @@ int textenc_to_utf8(const char *data, size_t n, const char *encoding, struct buf
                                                    : NULL;
     if (from == NULL)
         return error_set(err, ERR_INVALID, "unknown encoding '%s' (utf-8, gb18030, big5)", enc);
-    size_t bad = 0;
+    size_t bad = 0, start = out->len;
     if (convert(data, n, from, out, &bad) != 0)
         return error_set(err, ERR_INVALID, "line %zu does not read as %s", line_of(data, bad), enc);
+    /* A NUL byte decodes to U+0000, which UTF-8 input may not hold either and which would
+     * end a CSV field early (found by tests/fuzz). */
+    size_t text = out->len > start ? utf8_valid_len(out->data + start, out->len - start) : 0;
+    if (text != out->len - start)
+        return error_set(err, ERR_INVALID,
+                         "line %zu holds a NUL character, which text does not: save the file "
+                         "as CSV",
+                         line_of(out->data + start, text));
     return 0;
 }
 

@@ -10,7 +10,7 @@
 #   make fuzz-build  the fuzzers alone
 
 FUZZ_CC      ?= clang
-FUZZ_TARGETS := json_bodies rfc3339 router rrule
+FUZZ_TARGETS := json_bodies rfc3339 csv_import router rrule
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS  := $(DEFS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_SECONDS ?= 300
