@@ -1,4 +1,4 @@
-/* Database commands: init, demo, and the bookings sweep. */
+/* Database commands: init and the bookings sweep. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,6 @@
 #include "core/arena.h"
 #include "domain/activities.h"
 #include "domain/bookings.h"
-#include "domain/demo.h"
 #include "store/db.h"
 
 struct db *cli_open_db(const char *path, struct error *err)
@@ -37,31 +36,6 @@ int cmd_init(int argc, char **argv)
     else
         printf("louyu: database '%s' is ready (schema version %d)\n", path,
                db_schema_version(db, &err));
-    db_close(db);
-    arena_free(a);
-    return rc;
-}
-
-int cmd_demo(int argc, char **argv)
-{
-    const char *path;
-    int rc = cli_parse_db_only(argc, argv, cli_command("demo"), &path);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    struct arena *a = arena_new(65536);
-    struct error err;
-    error_init(&err, a);
-    struct db *db = cli_open_db(path, &err);
-    const char *password = getenv("LOUYU_DEMO_PASSWORD");
-    if (password == NULL || *password == '\0')
-        password = DEMO_PASSWORD;
-    if (db == NULL || demo_load(db, a, password, &err) != 0)
-        rc = cli_fail(&err);
-    else
-        printf("louyu: loaded the Tianhe CBD demo into '%s'\n"
-               "louyu: demo users (password '%s'): admin, xita and fuli (committee admins),\n"
-               "       xita_station (station manager), zhongke (branch secretary), member\n",
-               path, getenv("LOUYU_DEMO_PASSWORD") ? "from $LOUYU_DEMO_PASSWORD" : password);
     db_close(db);
     arena_free(a);
     return rc;

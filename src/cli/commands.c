@@ -16,10 +16,25 @@ const struct command cli_commands[] = {
      "migrations it lacks. Running it again changes nothing.\n\n" DB_HELP,
      cmd_init},
     {"demo", "load the Tianhe CBD demo network into an empty database",
-     "usage: louyu demo --db PATH\n\n"
+     "usage: louyu demo --db PATH [--scale town|district|city [--seed N] [--anchor DATE]]\n\n"
      "Creates the database when needed and loads the demo: the West Tower\n"
      "station (46/F, 558 m2) with its three rooms, the R&F towers and the\n"
-     "1,000 m2 Yingkai station. Refuses a database that already holds buildings.\n\n" DB_HELP,
+     "1,000 m2 Yingkai station. Refuses a database that already holds buildings.\n\n"
+     "With --scale, adds a generated network under the demo's district, in one\n"
+     "transaction, for benchmarks and drills:\n"
+     "  city       2,000 towers, 500 stations, 1,500 rooms, 5,000 organisations,\n"
+     "             300,000 people, 1,000,000 bookings over five years, 50,000\n"
+     "             activities, 3,000,000 check-ins\n"
+     "  district   a tenth of that\n"
+     "  town       a hundredth, for tests\n"
+     "The same seed (default 1) and anchor give the same network. The five years\n"
+     "are the four before the anchor (default: today, in +08:00) and the one after;\n"
+     "what has happened by now follows the clock. Generated users, with the demo\n"
+     "password: gen-committee-NNNN (a committee admin of each tower's committee),\n"
+     "gen-station-NNNN (each station's manager), gen-member-NNNNN (members).\n\n" DB_HELP
+     "  --scale SIZE   town, district or city\n"
+     "  --seed N       the generator's seed (default 1)\n"
+     "  --anchor DATE  YYYY-MM-DD, the day the five years are around\n",
      cmd_demo},
     {"serve", "serve the JSON API over HTTP",
      "usage: louyu serve --db PATH [--listen HOST:PORT] [options]\n\n"

@@ -12,6 +12,23 @@
 
 #include "store/db.h"
 
+/* A value of a row being loaded (bulk.h). */
+struct bulk_value {
+    enum { BV_NULL, BV_INT, BV_DOUBLE, BV_TEXT } type;
+    int64_t i;
+    double d;
+    const char *s; /* BV_TEXT: n bytes, NUL-terminated */
+    size_t n;
+};
+
+/* What a bulk load writes: the table and its columns, comma-separated. */
+struct bulk_spec {
+    const char *table;
+    const char *columns;
+    int ncols;
+    bool has_id; /* an id column whose sequence must move past the ids loaded */
+};
+
 struct db_ops {
     const char *name; /* "sqlite", "postgresql" */
     /* The column type of an auto-increment BIGINT primary key, for migrations. */
@@ -36,6 +53,11 @@ struct db_ops {
     int (*script)(struct db *db, const char *sql, struct error *err);
     /* Inside a write transaction: serialises schema migrations between servers. */
     int (*lock_schema)(struct db *db, struct error *err);
+    /* Bulk loads (bulk.h): open returns the driver's state, NULL with err filled. close
+     * finishes the load when ok (else abandons it) and frees the state. */
+    void *(*bulk_open)(struct db *db, const struct bulk_spec *spec, struct error *err);
+    int (*bulk_row)(void *state, const struct bulk_value *v, int n, struct error *err);
+    int (*bulk_close)(void *state, bool ok, struct error *err);
     /* Writers take turns anyway (one write lock): let them share commits (group.c). */
     bool group_commit;
 };

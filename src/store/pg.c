@@ -376,6 +376,170 @@ static int pg_lock_schema(struct db *db, struct error *err)
     return simple(PG(db), "SELECT pg_advisory_xact_lock(20171201)", err);
 }
 
+/* ---- bulk loads: COPY ... FROM STDIN in text format ---- */
+
+#define BULK_MAX_INDEXES 16
+
+struct pg_bulk {
+    struct pg *db;
+    const struct bulk_spec *spec;
+    char *buf;
+    size_t len;
+    char *index_sql[BULK_MAX_INDEXES]; /* the table's indexes, made again at the end */
+    int nindexes;
+};
+
+static void free_bulk(struct pg_bulk *b)
+{
+    for (int i = 0; i < b->nindexes; i++)
+        free(b->index_sql[i]);
+    free(b->buf);
+    free(b);
+}
+
+/* COPY into a table without its indexes, made again by sorting at the end, is several
+ * times faster. The indexes of constraints (keys, UNIQUE columns) stay. */
+static int drop_indexes(struct pg_bulk *b, struct error *err)
+{
+    const char *table = b->spec->table;
+    PGresult *res = PQexecParams(
+        b->db->conn,
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+        "AND tablename = $1 AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+        1, NULL, &table, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        result_error(b->db, res, err);
+        PQclear(res);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < PQntuples(res) && b->nindexes < BULK_MAX_INDEXES; i++) {
+        char drop[256];
+        b->index_sql[b->nindexes++] = strdup(PQgetvalue(res, i, 1));
+        snprintf(drop, sizeof(drop), "DROP INDEX \"%s\"", PQgetvalue(res, i, 0));
+        rc = simple(b->db, drop, err);
+    }
+    PQclear(res);
+    return rc;
+}
+
+#define COPY_CHUNK (1 << 20)
+
+static void *pg_bulk_open(struct db *base, const struct bulk_spec *spec, struct error *err)
+{
+    struct pg *db = PG(base);
+    struct pg_bulk *b = calloc(1, sizeof(*b));
+    char sql[1024];
+    if (b == NULL || (b->buf = malloc(COPY_CHUNK + 65536)) == NULL) {
+        free(b);
+        error_set(err, ERR_INTERNAL, "out of memory");
+        return NULL;
+    }
+    b->db = db;
+    b->spec = spec;
+    if (drop_indexes(b, err) != 0) {
+        free_bulk(b);
+        return NULL;
+    }
+    snprintf(sql, sizeof(sql), "COPY %s (%s) FROM STDIN", spec->table, spec->columns);
+    PGresult *res = PQexec(db->conn, sql);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        result_error(db, res, err);
+        PQclear(res);
+        free_bulk(b);
+        return NULL;
+    }
+    PQclear(res);
+    return b;
+}
+
+static int flush_copy(struct pg_bulk *b, struct error *err)
+{
+    if (b->len > 0 && PQputCopyData(b->db->conn, b->buf, (int)b->len) != 1)
+        return conn_error(b->db, err, "cannot load rows into");
+    b->len = 0;
+    return 0;
+}
+
+/* COPY's text format: tab between values, \N for NULL, and a backslash before the
+ * characters that would end a value or a row. */
+static void put_text(struct pg_bulk *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+            b->buf[b->len++] = '\\';
+            c = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c;
+        }
+        b->buf[b->len++] = c;
+    }
+}
+
+static int pg_bulk_row(void *state, const struct bulk_value *v, int n, struct error *err)
+{
+    struct pg_bulk *b = state;
+    size_t need = 0;
+    for (int i = 0; i < n; i++)
+        need += v[i].type == BV_TEXT ? 2 * v[i].n + 1 : 32;
+    if (b->len + need > COPY_CHUNK && flush_copy(b, err) != 0)
+        return -1;
+    if (need > COPY_CHUNK + 65536)
+        return error_set(err, ERR_INVALID, "a row of %zu bytes is too long to load", need);
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            b->buf[b->len++] = '\t';
+        if (v[i].type == BV_INT)
+            b->len += (size_t)snprintf(b->buf + b->len, 32, "%lld", (long long)v[i].i);
+        else if (v[i].type == BV_DOUBLE)
+            b->len += (size_t)snprintf(b->buf + b->len, 32, "%.17g", v[i].d);
+        else if (v[i].type == BV_TEXT)
+            put_text(b, v[i].s, v[i].n);
+        else {
+            memcpy(b->buf + b->len, "\\N", 2);
+            b->len += 2;
+        }
+    }
+    b->buf[b->len++] = '\n';
+    return 0;
+}
+
+/* The end of the COPY, and its outcome; then the id sequence moves past the ids given. */
+static int end_copy(struct pg_bulk *b, bool ok, struct error *err)
+{
+    if (ok && flush_copy(b, err) != 0)
+        ok = false;
+    if (PQputCopyEnd(b->db->conn, ok ? NULL : "abandoned") != 1)
+        return conn_error(b->db, err, "cannot finish loading rows into");
+    int rc = 0;
+    PGresult *res;
+    while ((res = PQgetResult(b->db->conn)) != NULL) {
+        if (ok && rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+            rc = result_error(b->db, res, err);
+        PQclear(res);
+    }
+    if (!ok || rc != 0)
+        return ok ? rc : -1;
+    for (int i = 0; i < b->nindexes; i++)
+        if (simple(b->db, b->index_sql[i], err) != 0)
+            return -1;
+    if (!b->spec->has_id)
+        return 0;
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
+             "(SELECT COALESCE(max(id), 0) + 1 FROM %s), false)",
+             b->spec->table, b->spec->table);
+    return simple(b->db, sql, err);
+}
+
+static int pg_bulk_close(void *state, bool ok, struct error *err)
+{
+    struct pg_bulk *b = state;
+    int rc = end_copy(b, ok, err);
+    free_bulk(b);
+    return rc;
+}
+
 static const struct db_ops pg_ops = {
     .name = "postgresql",
     .id_type = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
@@ -397,4 +561,7 @@ static const struct db_ops pg_ops = {
     .changes = pg_changes,
     .script = pg_script,
     .lock_schema = pg_lock_schema,
+    .bulk_open = pg_bulk_open,
+    .bulk_row = pg_bulk_row,
+    .bulk_close = pg_bulk_close,
 };

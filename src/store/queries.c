@@ -429,6 +429,18 @@ static const char *const sql[Q__ACTIVITIES_FIRST] = {
                                   "AND " AUDIT_IN_SCOPE(7) " AND CAST(?8 AS TEXT) IS NULL "
                                                            "ORDER BY id LIMIT ?9",
     [Q_AUDIT_PATH] = "SELECT org_path FROM audit WHERE id = ?1 AND org_path IS NOT NULL",
+
+    /* The largest id of each table a generated network is added to, and its root. */
+    [Q_SCALE_BASES] =
+        "SELECT (SELECT COALESCE(max(id), 0) FROM buildings), (SELECT COALESCE(max(id), 0) FROM "
+        "orgs), "
+        "(SELECT COALESCE(max(id), 0) FROM stations), (SELECT COALESCE(max(id), 0) FROM rooms), "
+        "(SELECT COALESCE(max(id), 0) FROM members), (SELECT COALESCE(max(id), 0) FROM users), "
+        "(SELECT COALESCE(max(id), 0) FROM grants), (SELECT COALESCE(max(id), 0) FROM bookings), "
+        "(SELECT COALESCE(max(id), 0) FROM activities), "
+        "(SELECT COALESCE(max(id), 0) FROM registrations), "
+        "(SELECT COALESCE(max(id), 0) FROM checkins), id, path "
+        "FROM orgs WHERE kind = 'district_department' ORDER BY id LIMIT 1",
 };
 
 const char *query_sql(enum query q)

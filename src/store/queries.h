@@ -137,6 +137,9 @@ enum query {
     Q_CLOSURE_DEPENDANTS,
     Q_CLOSURE_MEETING,
 
+    /* the generator of large data sets (domain/scale.c) */
+    Q_SCALE_BASES,
+
     /* activities, in store/queries_activities.c */
     Q__ACTIVITIES_FIRST,
     Q_ACTIVITY_GET = Q__ACTIVITIES_FIRST,
