@@ -17,6 +17,9 @@ const ROOMY = {
 // station 2 (org 6) rooms 4-6.
 const ROOMS = [{ room: 1, org: 3 }, { room: 2, org: 3 }, { room: 3, org: 3 }, { room: 4, org: 6 }, { room: 5, org: 6 }, { room: 6, org: 6 }];
 
+// Numbers the titles, guests' names and phones of this process, so that no two collide.
+let serial = 0;
+
 const pad = (n) => String(n).padStart(2, '0');
 // RFC 3339 in +08:00 of an epoch second.
 export function rfc3339(s) {
@@ -91,7 +94,6 @@ export async function prepare(url, token) {
 export function startLoad(url, token, world, ledger, { clients = 8 } = {}) {
   const stats = { sent: 0, ok: 0, refused: 0, overlap: 0, unavailable: 0, lost: 0, other5xx: 0, byOp: {} };
   let stopping = false;
-  let serial = Math.floor(Math.random() * 1e6);
   const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
   const now = () => Math.floor(Date.now() / 1000);
 
