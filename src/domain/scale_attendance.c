@@ -95,7 +95,10 @@ static int attend(struct pass *x, int i, struct error *err)
         int64_t n = x->checkins[i];
         came = n * 92 / 100 < count ? n * 92 / 100 : count;
         guests = n - came;
+        /* no-shows: as many as the places the others left, of those who may come */
         stayed = came * 8 / 100 < count - came ? came * 8 / 100 : count - came;
+        if (stayed > p->capacity - came - guests)
+            stayed = p->capacity - came - guests > 0 ? p->capacity - came - guests : 0;
     } else {
         stayed = p->capacity * (20 + (int64_t)((h >> 40) % 70)) / 100;
         stayed = stayed < count ? stayed : count;

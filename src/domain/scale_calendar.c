@@ -173,7 +173,7 @@ struct booking {
 
 static int booking_row(struct bulk *b, const struct booking *k, struct error *err)
 {
-    char phone[16];
+    char phone[24];
     snprintf(phone, sizeof(phone), "138%08lld", (long long)(k->id % 100000000));
     bulk_int(b, k->id);
     bulk_int(b, k->room);

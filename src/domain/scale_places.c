@@ -75,7 +75,7 @@ static int buildings(struct world *w, struct db *db, struct error *err)
 static int org(struct bulk *b, int64_t id, int64_t parent, const char *path, const char *name,
                const char *kind, int64_t building, int64_t made, struct error *err)
 {
-    char phone[16];
+    char phone[24];
     snprintf(phone, sizeof(phone), "020-3%07lld", (long long)(id % 10000000));
     bulk_int(b, id);
     bulk_int(b, parent);
@@ -129,7 +129,7 @@ static int orgs(struct world *w, struct db *db, struct error *err)
 static int stations(struct world *w, struct db *db, struct error *err)
 {
     struct bulk *b = bulk_open(db, BULK_STATIONS, err);
-    char name[160], tower[128], phone[16];
+    char name[160], tower[128], phone[24];
     int64_t made = w->now - 86400 * 1900;
     for (int j = 0; b && j < w->size->stations; j++) {
         int c = j * w->step; /* the tower it stands in, whose committee runs it */
