@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/timefmt.h"
 #include "domain/demo.h"
 #include "domain/session.h"
 #include "store/db.h"
@@ -20,6 +21,7 @@ static struct db *demo;
 static struct arena *keep; /* the sessions' memory */
 static struct session sessions[sizeof(fuzz_users) / sizeof(fuzz_users[0])];
 static char dir[4096];
+static int64_t signed_in_at;
 
 void fuzz_fail(const char *fmt, ...)
 {
@@ -64,6 +66,22 @@ static void setup_failed(const char *what, const struct error *err)
     exit(2); /* not a finding: the harness itself is broken */
 }
 
+/* Signs every demo user in. A session ends after SESSION_IDLE_S without a request, and
+ * the requests' touches are rolled back with everything else: a long run signs in anew
+ * every hour. */
+static void sign_in(void)
+{
+    struct error err;
+    error_init(&err, keep);
+    for (size_t i = 0; i < fuzz_nusers; i++) {
+        int retry = 0;
+        if (session_signin(demo, keep, fuzz_users[i], DEMO_PASSWORD, "127.0.0.1", &sessions[i],
+                           &retry, &err) != 0)
+            setup_failed(fuzz_users[i], &err);
+    }
+    signed_in_at = time_now();
+}
+
 struct db *fuzz_demo_db(void)
 {
     if (demo)
@@ -88,12 +106,7 @@ struct db *fuzz_demo_db(void)
         setup_failed("migrate", &err);
     if (demo_load(demo, keep, DEMO_PASSWORD, &err) != 0)
         setup_failed("demo", &err);
-    for (size_t i = 0; i < fuzz_nusers; i++) {
-        int retry = 0;
-        if (session_signin(demo, keep, fuzz_users[i], DEMO_PASSWORD, "127.0.0.1", &sessions[i],
-                           &retry, &err) != 0)
-            setup_failed(fuzz_users[i], &err);
-    }
+    sign_in();
     return demo;
 }
 
@@ -106,6 +119,8 @@ const struct session *fuzz_session(size_t user)
 void fuzz_begin(void)
 {
     struct db *db = fuzz_demo_db();
+    if (time_now() - signed_in_at > 3600)
+        sign_in();
     struct error err;
     error_init(&err, keep);
     if (db_begin(db, DB_WRITE, &err) != 0)
