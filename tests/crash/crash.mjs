@@ -63,11 +63,16 @@ function louyuAsync(argv) {
   });
 }
 
+// Every server running, so that none outlives a run that failed half-way.
+const running = new Set();
+process.on('exit', () => { for (const c of running) c.kill('SIGKILL'); });
+
 // Starts `louyu serve` and resolves once it listens: { url, child, exited, stderr() }.
 async function serve(db) {
   const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--access-log', 'off'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
   let stderr = '';
-  const exited = new Promise((done) => child.on('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise((done) => child.on('exit', (code, signal) => { running.delete(child); done({ code, signal }); }));
   const port = await new Promise((ok, no) => {
     const timer = setTimeout(() => no(new Error(`louyu did not start in 30 s: ${stderr}`)), 30000);
     child.stderr.on('data', (d) => {
