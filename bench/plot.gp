@@ -9,14 +9,15 @@ if (!exists("datafile")) datafile = 'bench/out/sweep.dat'
 if (!exists("outfile")) outfile = 'bench/out/throughput.svg'
 if (!exists("subtitle")) subtitle = ''
 
-set terminal svg size 800,500 dynamic font 'sans,12' background rgb 'white'
+set terminal svg size 800,560 dynamic font 'sans,12' background rgb 'white'
 set output outfile
-set title "louyu and nginx: requests/s against concurrent connections (wrk, loopback)\n{/*0.8 ".subtitle."}"
+set title "louyu and nginx: requests/s against connections\n".subtitle
 set xlabel 'connections (wrk -c)'
 set ylabel 'requests/s'
 set logscale xy
 set grid xtics ytics mxtics mytics lc rgb '#dddddd'
-set key outside right center
+set key below left Left reverse maxrows 2 width -2
+set xtics (1, 4, 16, 64, 256)
 set format y '%.0f'
 plot datafile using 1:5 with linespoints lw 2 pt 7 title 'nginx, static file (stations size)', \
      datafile using 1:2 with linespoints lw 2 pt 5 title 'GET /api/v1/stations', \
