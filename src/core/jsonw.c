@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/timefmt.h"
+#include "core/utf8.h"
 
 void jw_init(struct jsonw *w, struct buf *out)
 {
@@ -67,6 +68,15 @@ void jw_key(struct jsonw *w, const char *key)
     w->after_key = true;
 }
 
+/* The length of the UTF-8 sequence at s (n bytes left) that starts with a byte >= 0x80,
+ * or 0 when it is not one. */
+static size_t utf8_seq(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)*s;
+    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 ? 4 : 0;
+    return len && len <= n && utf8_valid_len(s, len) == len ? len : 0;
+}
+
 void json_escape(struct buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -74,10 +84,22 @@ void json_escape(struct buf *b, const char *s, size_t n)
     size_t run = 0; /* start of the pending run of bytes that need no escape */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
+        size_t seq = c >= 0x80 ? utf8_seq(s + i, n - i) : 0;
+        if (seq) {
+            i += seq - 1;
+            continue;
+        }
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
             continue;
         buf_append(b, s + run, i - run);
         run = i + 1;
+        /* Bytes that are not UTF-8 (a parser's message quoting half a character, a query
+         * parameter's name) would make the document unreadable: U+FFFD stands in for each
+         * (found by tests/fuzz). */
+        if (c >= 0x80) {
+            buf_append(b, "\xEF\xBF\xBD", 3);
+            continue;
+        }
         switch (c) {
         case '"':
             buf_append(b, "\\\"", 2);

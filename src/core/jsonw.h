@@ -40,7 +40,8 @@ void jw_str_or_null(struct jsonw *w, const char *s);
 /* Appends already-encoded JSON as one value. */
 void jw_raw(struct jsonw *w, const char *json, size_t n);
 
-/* Writes s as a JSON string literal (with quotes) into b. */
+/* Writes s as a JSON string literal (with quotes) into b; each byte that is not part of
+ * valid UTF-8 is written as U+FFFD, so that the document stays readable. */
 void json_escape(struct buf *b, const char *s, size_t n);
 
 #endif
