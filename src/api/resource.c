@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/jsonshape.h"
 #include "core/jsonw.h"
 #include "core/timefmt.h"
 #include "core/utf8.h"
@@ -18,6 +19,10 @@
 #define LIMIT_DEFAULT    50
 #define LIMIT_MAX        500
 #define SEARCH_MAX_CHARS 100
+/* The largest body any route takes is a few hundred values (a station's settings, a
+ * series' hosts); these bounds keep a parse of the largest body allowed to a few MiB. */
+#define BODY_MAX_VALUES 10000
+#define BODY_MAX_DEPTH  64
 
 /* ---- query parameters ---- */
 
@@ -176,6 +181,15 @@ json_t *api_parse_body(struct exchange *ex, struct error *err)
     }
     if (ex->body_len == 0) {
         error_set(err, ERR_INVALID, "the request needs a JSON body");
+        return NULL;
+    }
+    struct json_shape shape;
+    json_shape(ex->body, ex->body_len, &shape);
+    if (shape.values > BODY_MAX_VALUES || shape.depth > BODY_MAX_DEPTH) {
+        error_set(err, ERR_INVALID,
+                  "the body holds %zu values nested %zu deep: a request body may hold at most "
+                  "%d values, nested at most %d deep",
+                  shape.values, shape.depth, BODY_MAX_VALUES, BODY_MAX_DEPTH);
         return NULL;
     }
     json_error_t je;

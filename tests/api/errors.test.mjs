@@ -189,9 +189,18 @@ test('invalid UTF-8 in the body: 400', async () => {
 
 test('deeply nested or huge bodies are refused without harm', async () => {
   await refused('POST', '/api/v1/buildings', '['.repeat(200000) + ']'.repeat(200000));
-  await refused('POST', '/api/v1/buildings', building({ extra: JSON.parse('['.repeat(1000) + ']'.repeat(1000)) }), { pointer: '/extra' });
+  // Counted before parsing (core/jsonshape.h): too deep, or too many values, costs no parse.
+  const deep = await refused('POST', '/api/v1/buildings', building({ extra: JSON.parse('['.repeat(1000) + ']'.repeat(1000)) }));
+  assert.match(deep.json.detail, /nested 1001 deep: .* nested at most 64 deep/);
   const many = Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`k${i}`, i]));
-  const r = await refused('POST', '/api/v1/buildings', many, { pointer: '/k0' });
+  const wide = await refused('POST', '/api/v1/buildings', many);
+  assert.match(wide.json.detail, /holds 40001 values .* at most 10000 values/);
+  const huge = await refused('POST', '/api/v1/buildings', `[${'0,'.repeat(400000)}0]`);
+  assert.match(huge.json.detail, /at most 10000 values/);
+  // Within the bounds, the fields are judged one by one.
+  await refused('POST', '/api/v1/buildings', building({ extra: JSON.parse('['.repeat(60) + ']'.repeat(60)) }), { pointer: '/extra' });
+  const some = Object.fromEntries(Array.from({ length: 4000 }, (_, i) => [`k${i}`, i]));
+  const r = await refused('POST', '/api/v1/buildings', some, { pointer: '/k0' });
   assert.ok(r.json.errors.length >= 1);
   assert.equal((await srv.request('GET', '/healthz')).status, 200);
 });

@@ -27,6 +27,7 @@ static const struct {
     {"utf8", test_utf8},
     {"timefmt", test_timefmt},
     {"jsonw", test_jsonw},
+    {"jsonshape", test_jsonshape},
     {"fields", test_fields},
     {"hours", test_hours},
     {"router", test_router},

@@ -38,6 +38,7 @@ int64_t unit_time(const char *rfc3339);
 
 void test_arena(void);
 void test_buf(void);
+void test_jsonshape(void);
 void test_utf8(void);
 void test_timefmt(void);
 void test_jsonw(void);
