@@ -6,9 +6,10 @@
 -- the next of MEMBERS generated members (louyu demo --scale, password louyu-demo) from
 -- FIRST_MEMBER on, in turn, the threads starting apart. Turning through many accounts
 -- keeps each below louyu's limit of sign-ins in flight per user (a sign-in counts as a
--- failure until its password is checked); all of them come from 127.0.0.1, so wrk's
--- connections must stay below the limit per address (20). Each answer is 200 with a new
--- session: argon2id (19 MiB, 2 passes, at most 2 at once) makes this slow on purpose.
+-- failure until its password is checked). Each answer is 200 with a new session:
+-- argon2id (19 MiB, 2 passes, at most 2 at once) makes this slow on purpose, and louyu
+-- turns away (503) sign-ins beyond what its threads may give them, so bench/run uses as
+-- many connections as hashes run at once (2) and nothing waits.
 -- The BENCH line (bench/report.lua) ends the output.
 
 local count = 0
