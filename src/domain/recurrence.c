@@ -163,6 +163,13 @@ static int parse(const char *rrule, struct icalrecurrencetype *rule, struct erro
         return error_field(err, ERR_INVALID, POINTER,
                            "RSCALE is not supported: rules run on the Gregorian calendar, "
                            "drop RSCALE");
+    /* libical 3.0's week numbers are unsound: BYWEEKNO=53 writes out of bounds and takes the
+     * server down, other values give wrong days or no iterator (found by tests/fuzz). */
+    size_t weekno_len;
+    if (part(rrule, "BYWEEKNO", &weekno_len))
+        return error_field(err, ERR_INVALID, POINTER,
+                           "BYWEEKNO is not supported: give the days with BYMONTH, BYMONTHDAY "
+                           "or BYDAY instead");
     if (rule->freq == ICAL_SECONDLY_RECURRENCE || rule->freq == ICAL_MINUTELY_RECURRENCE ||
         rule->freq == ICAL_HOURLY_RECURRENCE)
         return error_field(err, ERR_INVALID, POINTER,

@@ -26,7 +26,8 @@ struct arena;
  * being 'first', and 0 is returned. On failure err names the pointer "/recurrence/rrule"
  * and -1 is returned:
  * - ERR_INVALID: a rule libical cannot parse or evaluate, a frequency finer than daily
- *   (SECONDLY, MINUTELY, HOURLY), both COUNT and UNTIL, COUNT above RECURRENCE_MAX, RSCALE;
+ *   (SECONDLY, MINUTELY, HOURLY), both COUNT and UNTIL, COUNT above RECURRENCE_MAX, RSCALE,
+ *   BYWEEKNO (which libical 3.0 gets wrong, out of bounds for 53), an empty part (";;");
  * - ERR_RULE: more than RECURRENCE_MAX occurrences before 'until' (or before the rule's
  *   UNTIL), 'first' not itself an occurrence of the rule (BYDAY=TU and a Monday), or a
  *   series that would end before it starts ('until' or UNTIL before 'first'). */
