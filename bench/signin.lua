@@ -7,9 +7,9 @@
 -- FIRST_MEMBER on, in turn, the threads starting apart. Turning through many accounts
 -- keeps each below louyu's limit of sign-ins in flight per user (a sign-in counts as a
 -- failure until its password is checked). Each answer is 200 with a new session:
--- argon2id (19 MiB, 2 passes, at most 2 at once) makes this slow on purpose, and louyu
--- turns away (503) sign-ins beyond what its threads may give them, so bench/run uses as
--- many connections as hashes run at once (2) and nothing waits.
+-- argon2id (19 MiB, 2 passes) makes this slow on purpose, and louyu checks few passwords
+-- at once (one on two cores) and turns away (503) sign-ins beyond its seats for them, so
+-- bench/run signs in on one connection, which is always let in.
 -- The BENCH line (bench/report.lua) ends the output.
 
 local count = 0
