@@ -304,9 +304,13 @@ static void reject(struct job *j, const struct csv_row *row, struct import_row *
     r->action = IMPORT_REJECT;
     r->member_id = 0;
     r->reason = why;
-    for (size_t i = 0; i < row->nfields; i++)
-        csv_put(&j->rep->rejected_csv, row->fields[i], i == 0);
-    csv_put(&j->rep->rejected_csv, why, row->nfields == 0);
+    /* The row cut or padded to the header's columns (cells past them are never read), so
+     * that the reason lands in the reason column and the file, mended, reads back: a short
+     * row put it under another column, a row of CSV_MAX_FIELDS cells made one too many
+     * (found by tests/fuzz). */
+    for (size_t i = 0; i < j->ncols; i++)
+        csv_put(&j->rep->rejected_csv, i < row->nfields ? row->fields[i] : "", i == 0);
+    csv_put(&j->rep->rejected_csv, why, j->ncols == 0);
     buf_puts(&j->rep->rejected_csv, "\r\n");
 }
 

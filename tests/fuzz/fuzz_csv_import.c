@@ -10,7 +10,7 @@
  * date the importer normalises is a real date written YYYY-MM-DD, a gender or a kind one
  * louyu knows; the import answers with its report or an error a person can act on (never
  * an internal one), its counts add up, and its file of refused rows reads back as CSV with
- * one row per refusal after the header.
+ * one row per refusal after the header, each with the header's columns.
  *
  * Input: one byte of options (bits 0-1 the encoding asked for: detect, UTF-8, GBK, Big5;
  * bit 2 partial; bit 3 dry run; bit 4 the secretary zhongke instead of admin), then the
@@ -117,6 +117,24 @@ static size_t check_csv(struct arena *a, const char *text, size_t n)
     return rows;
 }
 
+/* Every row of the file of refused rows has the header's columns, the reason last. */
+static void check_columns(const char *csv, size_t n)
+{
+    struct csv_reader r;
+    struct csv_row row;
+    const char *why = NULL;
+    size_t columns = 0;
+    csv_init(&r, csv, n);
+    while (csv_next(&r, &row, &why) == 1) {
+        if (columns == 0)
+            columns = row.nfields;
+        else if (row.nfields != columns)
+            fuzz_fail("the file of refusals has %zu columns, and a row of %zu on line %zu", columns,
+                      row.nfields, row.line);
+    }
+    csv_release(&r);
+}
+
 static void check_import(const char *data, size_t n, uint8_t options)
 {
     static const char *const encodings[] = {NULL, "utf-8", "gbk", "big5"};
@@ -134,6 +152,8 @@ static void check_import(const char *data, size_t n, uint8_t options)
         fprintf(stderr, "import as %s: %d, %s; %zu create, %zu update, %zu unchanged, %zu reject\n",
                 options & 16 ? "zhongke" : "admin", rc, err.detail ? err.detail : "ok",
                 rep.count[0], rep.count[1], rep.count[2], rep.count[3]);
+    if (getenv("FUZZ_VERBOSE") && rep.count[IMPORT_REJECT])
+        fprintf(stderr, "refused rows:\n%.*s\n", (int)rep.rejected_csv.len, rep.rejected_csv.data);
     if (rc != 0 && err.kind != ERR_INVALID && err.kind != ERR_RULE)
         fuzz_fail("the import failed as %s: %s", err_kind_name(err.kind),
                   err.detail ? err.detail : "(no detail)");
@@ -144,6 +164,7 @@ static void check_import(const char *data, size_t n, uint8_t options)
         size_t rows = check_csv(a, rep.rejected_csv.data, rep.rejected_csv.len);
         if (rows != rep.count[IMPORT_REJECT] + 1)
             fuzz_fail("%zu refused rows, and %zu rows in the file of refusals", rep.count[3], rows);
+        check_columns(rep.rejected_csv.data, rep.rejected_csv.len);
     }
     import_report_free(&rep);
     arena_free(a);
