@@ -4,11 +4,15 @@
 #   make run        install what is missing, build, create ./louyu.db with the demo, serve
 #   make test       lint, the release build (its optimiser warns of more), then an
 #                   instrumented build (ASan + UBSan): unit tests, black-box API tests
-#   make bench      wrk against louyu and nginx in one run, then the city-sized calendar
-#                   (bench/calendar) and activities at scale (bench/activities); see
-#                   docs/performance.md
+#   make bench      louyu's main read and write paths on a generated district (louyu demo
+#                   --scale), each next to nginx serving a file of the same size, a
+#                   concurrency sweep plotted; docs/performance.md (bench/run --scale city
+#                   for the city)
 #   make bench-calendar  the calendar benchmark alone
 #   make bench-activities  attendance summary and check-in storm (bench/activities)
+#   make fuzz       each fuzzer for FUZZ_SECONDS (300) (tests/fuzz; fuzz-smoke in make test)
+#   make crash      SIGKILL louyu (and PostgreSQL) under a write load, 100 times (tests/crash)
+#   make abuse      slowloris, 10,000 keep-alive connections, framing attacks (tests/abuse)
 #   make fmt        clang-format the tree
 #   make lint       formatting and layering checks
 
@@ -125,8 +129,6 @@ bench:
 	@scripts/setup --bench
 	@$(MAKE) --no-print-directory build/release/louyu
 	bench/run
-	bench/calendar
-	bench/activities/run
 
 bench-calendar:
 	@scripts/setup --bench

@@ -22,6 +22,7 @@
 #include "store/db.h"
 #include "cli/sweeper.h"
 #include "core/timefmt.h"
+#include "domain/users.h"
 #include "store/pool.h"
 
 #define MAX_BODY          (1u << 20)
@@ -228,6 +229,8 @@ static int run(struct serve_opts *o, struct error *err)
         return 1;
     }
     fit_descriptors(&o->cfg);
+    /* one worker always free of password checks */
+    password_set_seats(o->cfg.threads - 1);
     struct db_pool *pool = db_pool_new(o->db, o->cfg.threads, &dbo);
     struct server *srv = server_start(&o->cfg, pool, err);
     if (srv == NULL) {

@@ -143,8 +143,8 @@ static int create_txn(struct db *db, void *ctx, struct error *err)
     return db_exec(st, err);
 }
 
-int session_signin(struct db *db, struct arena *a, const char *username, const char *password,
-                   const char *address, struct session *out, int *retry_after, struct error *err)
+static int signin(struct db *db, struct arena *a, const char *username, const char *password,
+                  const char *address, struct session *out, int *retry_after, struct error *err)
 {
     const char *user_key = arena_printf(a, "user:%s", username);
     const char *addr_key = arena_printf(a, "address:%s", address ? address : "");
@@ -233,4 +233,20 @@ int session_end(struct db *db, int64_t session_id, struct error *err)
         return -1;
     db_bind_int(st, 1, session_id);
     return db_exec(st, err);
+}
+
+/* A sign-in holds a seat from its count to its check (password_seat_take): with none free,
+ * it is told to come back in a second, without a write or a hash. */
+int session_signin(struct db *db, struct arena *a, const char *username, const char *password,
+                   const char *address, struct session *out, int *retry_after, struct error *err)
+{
+    if (!password_seat_take()) {
+        *retry_after = 1;
+        return error_set(err, ERR_UNAVAILABLE,
+                         "the server is checking as many passwords as it can at once: try "
+                         "again in a second");
+    }
+    int rc = signin(db, a, username, password, address, out, retry_after, err);
+    password_seat_leave();
+    return rc;
 }

@@ -58,9 +58,16 @@ int user_load_grants(struct db *db, struct arena *a, int64_t user_id, struct cal
 const char *password_problem(const char *password);
 
 /* Argon2id (libsodium), at least OWASP's minimum: 19 MiB of memory, 2 passes. At most a
- * few hashes run at once (the rest wait), so a flood of sign-ins cannot take every
- * worker thread. */
+ * few hashes run at once (the rest wait). */
 int password_hash(const char *password, char out[128]);
+
+/* Seats for checking passwords in a server, as many as hashes may run at once (at most
+ * 'seats', which serve sets to its worker threads less one): a sign-in takes one before
+ * anything else, and finding none is told to come back, so that no worker thread waits
+ * for a turn to hash while the connections it serves wait with it. */
+void password_set_seats(int seats);
+bool password_seat_take(void);
+void password_seat_leave(void);
 
 /* True when password matches hash. A NULL hash (no such user) is checked against a hash
  * of nothing, so that the answer takes as long, and is false. */

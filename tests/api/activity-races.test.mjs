@@ -20,7 +20,7 @@
 // holds 250 (the demo's rooms hold at most 60), so that an activity can offer 150 places.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PG, freshDb, startServer, assertStopsCleanly, connection } from './lib.mjs';
+import { PG, freshDb, startServer, assertStopsCleanly, connection, signIn } from './lib.mjs';
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
@@ -142,9 +142,8 @@ before(async () => {
     const password = `race-pass-${pad(i, 3)}`;
     const u = await on.request('POST', '/api/v1/users', { username, password, member_id: m.json.id });
     assert.equal(u.status, 201, u.text);
-    const s = await on.request('POST', '/api/v1/session', { username, password }, { authorization: '' });
-    assert.equal(s.status, 200, s.text);
-    return { i, member_id: m.json.id, user_id: u.json.id, username, token: s.json.token, srv: on };
+    const s = await signIn(on.url, username, password);
+    return { i, member_id: m.json.id, user_id: u.json.id, username, token: s.token, srv: on };
   });
   const me = await srv.request('GET', `/api/v1/users/${people[0].user_id}`);
   assert.equal(me.json.member_id, people[0].member_id, me.text);

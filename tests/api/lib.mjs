@@ -60,12 +60,20 @@ export function freshDb({ demo = true } = {}) {
 
 // Signs in over HTTP; resolves with the session answer ({token, csrf_token, user, ...})
 // and the cookie, or throws.
+// Like the web app, it comes back when the server is checking as many passwords as it
+// can at once (503 with Retry-After).
 export async function signIn(url, username, password = DEMO_PASSWORD) {
-  const res = await fetch(`${url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
+  let res;
+  for (let attempt = 1; ; attempt++) {
+    res = await fetch(`${url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (res.status !== 503 || attempt >= 50) break;
+    await res.text();
+    await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800));
+  }
   const body = await res.json();
   if (res.status !== 200) throw new Error(`sign-in as ${username}: ${res.status} ${JSON.stringify(body)}`);
   return { ...body, cookie: (res.headers.get('set-cookie') || '').split(';')[0] };

@@ -12,6 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { join } from 'node:path';
 import { startServer, signIn, freshDb, louyu, psql, PG, DEMO_PASSWORD, assertStopsCleanly } from './lib.mjs';
 
@@ -50,8 +51,16 @@ function parseCookie(header) {
   return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), attrs, raw: header };
 }
 
-const signInRaw = (url, username, password = DEMO_PASSWORD, headers = {}) =>
-  call(url, 'POST', '/api/v1/session', { body: { username, password }, headers });
+// A sign-in as a client makes it: it comes back when the server says it is checking as
+// many passwords as it can at once (503, Retry-After).
+async function signInRaw(url, username, password = DEMO_PASSWORD, headers = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const r = await call(url, 'POST', '/api/v1/session', { body: { username, password }, headers });
+    if (r.status !== 503 || attempt >= 50) return r;
+    assert.equal(r.headers.get('retry-after'), '1');
+    await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800));
+  }
+}
 
 function assertProblem(r, status) {
   assert.equal(r.status, status, r.text);
@@ -600,6 +609,51 @@ test('no answer, log line, audit record or database byte holds a password or a r
       assert.ok(!dbAfter.includes(v), `the database holds a ${what} after shutdown`);
   } finally {
     if (!stopped) await s.stop();
+    fresh.cleanup();
+  }
+});
+
+// A worker thread never waits for its turn to check a password: sign-ins past the seats
+// (one per two cores, fewer than the threads) are told at once to come back, and count
+// for nothing.
+test('sign-ins past the password seats answer 503 with Retry-After at once, and count nothing', async () => {
+  const fresh = freshDb();
+  const s = await startServer({ db: fresh.db, as: null });
+  try {
+    // each on a connection of its own, all at once (fetch would queue them)
+    const raw = () => new Promise((resolve, reject) => {
+      const body = JSON.stringify({ username: 'zhongke', password: 'wrong-password' });
+      const req = http.request(`${s.url}/api/v1/session`, {
+        method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length },
+      }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => resolve({
+          status: res.statusCode, text, json: JSON.parse(text), headers: new Headers(res.headers),
+        }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const all = await Promise.all(Array.from({ length: 12 }, raw));
+    const busy = all.filter((r) => r.status === 503);
+    assert.ok(busy.length > 0, `no 503 among ${all.map((r) => r.status)}`);
+    for (const r of busy) {
+      assertProblem(r, 503);
+      assert.equal(r.headers.get('retry-after'), '1');
+      assert.match(r.json.detail, /checking as many passwords as it can at once/);
+    }
+    assert.deepEqual(all.filter((r) => r.status !== 503).map((r) => r.status).sort(),
+      all.filter((r) => r.status !== 503).map(() => 401), 'the others were checked');
+    // Only the checked ones counted: 5 failures for a user lock it, so the user may still
+    // try as often as 5 less those.
+    const checked = all.length - busy.length;
+    const left = Math.max(0, 5 - checked);
+    for (let i = 0; i < left; i++) assert.equal((await signInRaw(s.url, 'zhongke', 'wrong-password')).status, 401);
+    assert.equal((await signInRaw(s.url, 'zhongke', 'wrong-password')).status, 429);
+  } finally {
+    assert.equal((await s.stop()).code, 0);
     fresh.cleanup();
   }
 });

@@ -1,6 +1,6 @@
 // Who is signed in, for every page: the user, their grants and what they may do.
 import { reactive } from 'vue';
-import { get, post, patch, request, setCsrf, whenSignedOut } from './api.js';
+import { ApiError, get, post, patch, request, setCsrf, whenSignedOut } from './api.js';
 
 export const session = reactive({ user: null, loaded: false });
 
@@ -30,8 +30,17 @@ export async function loadSession() {
   return session.user;
 }
 
+// The server checks only a few passwords at once and asks the others to come back in a
+// second (503): a sign-in tries again a few times before it gives up.
 export async function signIn(username, password) {
-  return take(await post('/session', { username, password }));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return take(await post('/session', { username, password }));
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 503 || attempt >= 5) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 700 + Math.random() * 600));
+    }
+  }
 }
 
 export async function signOut() {
