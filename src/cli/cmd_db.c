@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "domain/activities.h"
 #include "domain/bookings.h"
+#include "domain/session.h"
 #include "store/db.h"
 
 struct db *cli_open_db(const char *path, struct error *err)
@@ -61,13 +62,14 @@ int cmd_bookings(int argc, char **argv)
     size_t released, expired;
     struct db *db = cli_open_db(path, &err);
     size_t held;
+    int64_t purged;
     if (db == NULL || bookings_sweep(db, a, &released, &expired, &err) != 0 ||
-        activities_sweep(db, &held, &err) != 0)
+        activities_sweep(db, &held, &err) != 0 || session_purge_failures(db, &purged, &err) != 0)
         rc = cli_fail(&err);
     else
         printf("louyu: released %zu no-shows; %zu waiting-list offers or waits lapsed; %zu "
-               "activities over\n",
-               released, expired, held);
+               "activities over; %lld counts of failed sign-ins past their window\n",
+               released, expired, held, (long long)purged);
     db_close(db);
     arena_free(a);
     return rc;

@@ -10,6 +10,7 @@
 #include "core/arena.h"
 #include "domain/activities.h"
 #include "domain/bookings.h"
+#include "domain/session.h"
 #include "store/pool.h"
 
 struct sweeper {
@@ -30,8 +31,10 @@ static void sweep_once(struct db_pool *pool)
     struct db *db = db_pool_acquire(pool, &err);
     if (db) {
         size_t held;
+        int64_t purged;
         if (bookings_sweep(db, a, &released, &expired, &err) != 0 ||
-            activities_sweep(db, &held, &err) != 0)
+            activities_sweep(db, &held, &err) != 0 ||
+            session_purge_failures(db, &purged, &err) != 0)
             fprintf(stderr, "louyu: sweep: %s\n", err.detail ? err.detail : "failed");
         db_pool_release(pool, db);
     } else {

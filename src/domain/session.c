@@ -250,3 +250,21 @@ int session_signin(struct db *db, struct arena *a, const char *username, const c
     password_seat_leave();
     return rc;
 }
+
+static int purge_txn(struct db *db, void *ctx, struct error *err)
+{
+    struct db_stmt *st = db_stmt(db, Q_SIGNIN_FAILURE_PURGE, err);
+    if (st == NULL)
+        return -1;
+    db_bind_int(st, 1, time_now() - SIGNIN_WINDOW_S);
+    if (db_exec(st, err) != 0)
+        return -1;
+    *(int64_t *)ctx = db_changes(st);
+    return 0;
+}
+
+int session_purge_failures(struct db *db, int64_t *purged, struct error *err)
+{
+    *purged = 0;
+    return db_transact(db, DB_WRITE, purge_txn, purged, err);
+}

@@ -37,4 +37,9 @@ int session_find(struct db *db, struct arena *a, const char *token, struct sessi
 /* Ends a session. */
 int session_end(struct db *db, int64_t session_id, struct error *err);
 
+/* Forgets the counts of failed sign-ins whose window has passed (they count for nothing
+ * any more): a spray of sign-ins under ever new usernames would otherwise grow the table
+ * without end. Sets *purged to how many went. */
+int session_purge_failures(struct db *db, int64_t *purged, struct error *err);
+
 #endif

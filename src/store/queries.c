@@ -364,6 +364,7 @@ static const char *const sql[Q__ACTIVITIES_FIRST] = {
     [Q_SIGNIN_FAILURE_CLEAR] = "DELETE FROM signin_failures WHERE key = ?1",
     [Q_SIGNIN_FAILURE_UNDO] = "UPDATE signin_failures SET failures = failures - 1 "
                               "WHERE key = ?1 AND failures > 0",
+    [Q_SIGNIN_FAILURE_PURGE] = "DELETE FROM signin_failures WHERE window_start < ?1",
 
     [Q_MEMBER_GET] = MEMBER_SELECT " WHERE m.id = ?1",
     [Q_MEMBER_LIST] = MEMBER_SELECT
