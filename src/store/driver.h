@@ -11,6 +11,7 @@
 #define LOUYU_STORE_DRIVER_H
 
 #include "store/db.h"
+#include "store/migrations.h"
 
 /* A value of a row being loaded (bulk.h). */
 struct bulk_value {
@@ -31,8 +32,8 @@ struct bulk_spec {
 
 struct db_ops {
     const char *name; /* "sqlite", "postgresql" */
-    /* The column type of an auto-increment BIGINT primary key, for migrations. */
-    const char *id_type;
+    /* The words of the migrations' tokens (migrations.h). */
+    struct dialect dialect;
     void (*close)(struct db *db);
     int (*begin)(struct db *db, enum db_txn kind, struct error *err);
     int (*commit)(struct db *db, struct error *err);

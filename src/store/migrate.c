@@ -43,7 +43,7 @@ int db_schema_version(struct db *db, struct error *err)
 static int apply(struct db *db, size_t version, struct error *err)
 {
     struct arena *a = arena_new(8192);
-    char *sql = migration_sql(a, version, db->ops->id_type);
+    char *sql = migration_sql(a, version, &db->ops->dialect);
     int rc = db_script(db, sql, err);
     arena_free(a);
     if (rc != 0)

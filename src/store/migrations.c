@@ -357,6 +357,20 @@ static const char *const migrations[] = {
 
     /* 7: the language each user chose in the web app */
     "ALTER TABLE users ADD COLUMN locale TEXT CHECK (locale IN ('zh-CN', 'en', 'zh-TW'));",
+
+    /* 8: attendees stored in their key (SQLite: WITHOUT ROWID), so that a committee's
+     * summary reads one range of one tree instead of a row lookup for every person */
+    "CREATE TABLE attendees_by_key ("
+    " org_id BIGINT NOT NULL,"
+    " period BIGINT NOT NULL,"
+    " person TEXT NOT NULL,"
+    " times BIGINT NOT NULL,"
+    " volunteer_minutes BIGINT NOT NULL,"
+    " PRIMARY KEY (org_id, period, person)) {WITHOUT_ROWID};"
+    "INSERT INTO attendees_by_key (org_id, period, person, times, volunteer_minutes)"
+    " SELECT org_id, period, person, times, volunteer_minutes FROM attendees;"
+    "DROP TABLE attendees;"
+    "ALTER TABLE attendees_by_key RENAME TO attendees;",
 };
 
 size_t migrations_count(void)
@@ -364,16 +378,23 @@ size_t migrations_count(void)
     return sizeof(migrations) / sizeof(migrations[0]);
 }
 
-char *migration_sql(struct arena *a, size_t version, const char *id_type)
+/* Replaces every 'token' in s with 'word' into a new arena string. */
+static char *expand(struct arena *a, const char *s, const char *token, const char *word)
 {
-    const char *s = migrations[version - 1];
     struct buf b = BUF_INIT;
-    for (const char *p; (p = strstr(s, "{ID}")) != NULL; s = p + 4) {
+    size_t n = strlen(token);
+    for (const char *p; (p = strstr(s, token)) != NULL; s = p + n) {
         buf_append(&b, s, (size_t)(p - s));
-        buf_puts(&b, id_type);
+        buf_puts(&b, word);
     }
     buf_puts(&b, s);
-    char *out = arena_strndup(a, b.data, b.len);
+    char *out = arena_strndup(a, b.data ? b.data : "", b.len);
     buf_free(&b);
     return out;
+}
+
+char *migration_sql(struct arena *a, size_t version, const struct dialect *d)
+{
+    char *s = expand(a, migrations[version - 1], "{ID}", d->id_type);
+    return expand(a, s, "{WITHOUT_ROWID}", d->without_rowid);
 }

@@ -1,7 +1,7 @@
 /*
  * The schema as numbered migrations compiled into the binary. Migration i
  * (1-based) takes a database from version i-1 to i. Dialect differences are
- * written as tokens that the driver expands (see migration_expand()).
+ * written as tokens that the driver's dialect expands (migration_sql()).
  */
 #ifndef LOUYU_STORE_MIGRATIONS_H
 #define LOUYU_STORE_MIGRATIONS_H
@@ -13,8 +13,14 @@ struct arena;
 /* The number of migrations this binary knows, i.e. its schema version. */
 size_t migrations_count(void);
 
-/* Migration 'version' (1-based) with the token {ID} replaced by the dialect's
- * auto-increment primary-key column type, allocated in 'a'. */
-char *migration_sql(struct arena *a, size_t version, const char *id_type);
+/* The dialect's words for the tokens of the migrations. */
+struct dialect {
+    const char *id_type;       /* {ID}: an auto-increment BIGINT primary-key column */
+    const char *without_rowid; /* {WITHOUT_ROWID}: a table stored in its primary key */
+};
+
+/* Migration 'version' (1-based) with its tokens replaced by the dialect's words,
+ * allocated in 'a'. */
+char *migration_sql(struct arena *a, size_t version, const struct dialect *d);
 
 #endif

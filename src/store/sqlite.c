@@ -450,7 +450,7 @@ static const struct db_ops lite_ops = {
     .name = "sqlite",
     /* The rowid alias, the fastest key SQLite has; AUTOINCREMENT so that the id of a deleted
      * record is never given to another (the audit log names records by id). */
-    .id_type = "INTEGER PRIMARY KEY AUTOINCREMENT",
+    .dialect = {"INTEGER PRIMARY KEY AUTOINCREMENT", "WITHOUT ROWID"},
     .close = lite_close,
     .begin = lite_begin,
     .commit = lite_commit,
