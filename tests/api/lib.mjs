@@ -29,8 +29,9 @@ export function psql(sql, dbName = 'postgres') {
 }
 
 // A fresh database: an SQLite file in a temporary directory, or a new PostgreSQL
-// database when LOUYU_TEST_PG is set. 'demo' loads the demo data.
-export function freshDb({ demo = true } = {}) {
+// database when LOUYU_TEST_PG is set. 'demo' loads the demo data, with 'demoArgs' given
+// to `louyu demo` too (['--scale', 'town']); 'out' is what it printed.
+export function freshDb({ demo = true, demoArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'louyu-test-'));
   let db = join(dir, 'louyu.db');
   let drop = () => {};
@@ -40,7 +41,7 @@ export function freshDb({ demo = true } = {}) {
     db = `${PG}/${name}`;
     drop = () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
-  const r = louyu([demo ? 'demo' : 'init', '--db', db]);
+  const r = louyu([demo ? 'demo' : 'init', '--db', db, ...(demo ? demoArgs : [])]);
   if (r.status !== 0) throw new Error(`louyu ${demo ? 'demo' : 'init'} failed: ${r.stderr}`);
   if (!demo) {
     // Every test database has an admin with the demo password, as the demo does.
@@ -51,6 +52,7 @@ export function freshDb({ demo = true } = {}) {
   return {
     db,
     dir,
+    out: r.stdout,
     cleanup: () => {
       drop();
       rmSync(dir, { recursive: true, force: true });

@@ -4,37 +4,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { louyu, PG, psql, startServer, signIn, assertStopsCleanly } from './lib.mjs';
+import { louyu, PG, freshDb, startServer, signIn, assertStopsCleanly } from './lib.mjs';
 
 // Today in +08:00: the server test below books in the year ahead of it.
 const ANCHOR = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-let counter = 0;
 
-// A database generated at town size; { db, sql(query) -> rows as arrays of text, cleanup }.
+// A database generated at town size; { db, out, sql(query) -> rows as arrays of text,
+// one(query) -> a number, cleanup }.
 function generate(seed) {
-  const dir = mkdtempSync(join(tmpdir(), 'louyu-scale-'));
-  let db = join(dir, 'louyu.db');
-  let drop = () => {};
-  if (PG) {
-    const name = `louyu_scale${process.pid}_${++counter}`;
-    psql(`CREATE DATABASE ${name}`);
-    db = `${PG}/${name}`;
-    drop = () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
-  const r = louyu(['demo', '--db', db, '--scale', 'town', '--seed', String(seed), '--anchor', ANCHOR]);
-  assert.equal(r.status, 0, r.stderr);
+  const fresh = freshDb({ demoArgs: ['--scale', 'town', '--seed', String(seed), '--anchor', ANCHOR] });
   const sql = (query) => {
     const out = PG
-      ? spawnSync('psql', [db, '-qAtX', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' })
-      : spawnSync('sqlite3', ['-bail', db, query], { encoding: 'utf8' });
+      ? spawnSync('psql', [fresh.db, '-qAtX', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', query], { encoding: 'utf8' })
+      : spawnSync('sqlite3', ['-bail', fresh.db, query], { encoding: 'utf8' });
     if (out.status !== 0) throw new Error(`${query}: ${out.stderr}`);
     return out.stdout.trim() === '' ? [] : out.stdout.trim().split('\n').map((l) => l.split('|'));
   };
   const one = (query) => Number(sql(query)[0][0]);
-  return { db, out: r.stdout, sql, one, cleanup: () => { drop(); rmSync(dir, { recursive: true, force: true }); } };
+  return { ...fresh, sql, one };
 }
 
 // What the seed decides (nothing that depends on the clock), as one text per table.
