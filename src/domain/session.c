@@ -235,8 +235,8 @@ int session_end(struct db *db, int64_t session_id, struct error *err)
     return db_exec(st, err);
 }
 
-/* A sign-in holds a seat from its count to its check (password_seat_take): with none free,
- * it is told to come back in a second, without a write or a hash. */
+/* A sign-in holds a seat (password_seat_take) from before its count to its session: with
+ * none free, it is told to come back in a second, without a write or a hash. */
 int session_signin(struct db *db, struct arena *a, const char *username, const char *password,
                    const char *address, struct session *out, int *retry_after, struct error *err)
 {
