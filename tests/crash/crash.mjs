@@ -231,7 +231,7 @@ function checkerCatches(dir, db, ledger) {
   damaged('a lost acknowledged booking', `DELETE FROM bookings WHERE id = ${booking.id}`, /booking \d+ was acknowledged .* but is missing/);
   damaged('an overlapping booking', `INSERT INTO bookings (room_id, org_id, start_at, end_at, title, attendance, status, station_id, created_at, updated_at)
     SELECT room_id, org_id, start_at, end_at, title, attendance, 'confirmed', station_id, created_at, updated_at FROM bookings WHERE id = ${booking.id}`, /overlap/);
-  damaged('an attendee counted twice', 'UPDATE attendees SET times = times + 1 WHERE rowid = (SELECT min(rowid) FROM attendees)', /attendees equals/);
+  damaged('an attendee counted twice', 'UPDATE attendees SET times = times + 1 WHERE (org_id, period, person) = (SELECT org_id, period, person FROM attendees ORDER BY org_id, period, person LIMIT 1)', /attendees equals/);
   damaged('a sign-up past the capacity', `UPDATE registrations SET status = 'registered' WHERE status = 'waiting'`, /capacity/);
   damaged('a damaged file', (copy) => {
     const fd = openSync(copy, 'r+');
