@@ -447,7 +447,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         return refuse(
             con, rq, ERR_TOO_LARGE,
             arena_printf(rq->ex.arena, "the body may be at most %zu bytes", rq->srv->cfg.max_body));
-    return dispatch(con, rq);
+    watch_thread_busy(true);
+    enum MHD_Result r = dispatch(con, rq);
+    watch_thread_busy(false);
+    return r;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)

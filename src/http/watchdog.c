@@ -50,11 +50,24 @@ static bool bytes_received(int fd, uint64_t *out)
     return true;
 }
 
+static _Thread_local struct watch_thread self;
+
+void watch_thread_busy(bool busy)
+{
+    atomic_store(&self.busy, busy);
+}
+
 /* One connection's step of a scan, under the lock. */
 static void check(struct watchdog *wd, struct watch *w, int64_t now)
 {
     int64_t limit;
     uint64_t n;
+    if (w->thread && atomic_load(&w->thread->busy)) {
+        /* its thread runs another's handler: the time since the last scan is not its */
+        if (w->state == WATCH_HEAD || w->state == WATCH_BODY)
+            w->since_ms += now - wd->last_scan_ms;
+        return;
+    }
     switch (w->state) {
     case WATCH_WAITING:
         /* A byte of the next request came after the last scan: count from then. Without
@@ -147,6 +160,7 @@ void watchdog_stop(struct watchdog *wd)
 void watch_add(struct watchdog *wd, struct watch *w, int fd)
 {
     pthread_mutex_lock(&wd->lock);
+    w->thread = &self;
     w->fd = fd;
     w->state = WATCH_WAITING;
     w->baseline = 0;

@@ -15,6 +15,8 @@
 #ifndef LOUYU_HTTP_WATCHDOG_H
 #define LOUYU_HTTP_WATCHDOG_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 enum watch_state {
@@ -25,8 +27,17 @@ enum watch_state {
     WATCH_SHUT_DOWN /* missed its deadline; libmicrohttpd will close it */
 };
 
+/* A worker thread of libmicrohttpd, busy while it runs a handler. Each connection is
+ * served by one thread, which reads nothing of its other connections meanwhile: their
+ * deadlines stand still then, since they wait for the server, not for their client (a
+ * request queued behind a booking that waits for a lock is not a slowloris). */
+struct watch_thread {
+    atomic_bool busy;
+};
+
 struct watch {
-    struct watch *prev, *next; /* in the watchdog's list, under its lock */
+    struct watch *prev, *next;   /* in the watchdog's list, under its lock */
+    struct watch_thread *thread; /* the thread that serves the connection */
     int fd;
     enum watch_state state;
     int64_t since_ms;  /* when the current request began (WATCH_HEAD, WATCH_BODY) */
@@ -41,8 +52,12 @@ struct watchdog *watchdog_start(unsigned header_s, unsigned request_s);
 /* Stops the thread and frees the watchdog; every watch must have been removed. */
 void watchdog_stop(struct watchdog *wd);
 
-/* A new connection on socket fd: it waits for its first request. */
+/* A new connection on socket fd, served by the calling thread: it waits for its first
+ * request. */
 void watch_add(struct watchdog *wd, struct watch *w, int fd);
+
+/* The calling thread starts (true) or ends (false) running a handler. */
+void watch_thread_busy(bool busy);
 
 /* The connection is closing: the watchdog forgets it (and its descriptor). */
 void watch_remove(struct watchdog *wd, struct watch *w);

@@ -8,6 +8,7 @@ import {
   SIZES, startServer, assertStopsCleanly, startProbe, baseline, stats, slowProbes, report,
   memory, connect, connectMany, sleep,
 } from './lib.mjs';
+import { spawn } from 'node:child_process';
 
 // The watchdog scans twice a second and counts a head from the scan before its first
 // byte: a connection may outlive its deadline by up to a second, and the client sees the
@@ -137,6 +138,41 @@ test('a slow POST (a body a byte a second) is closed by the request timeout, and
     const r = await srv.request('GET', `/api/v1/buildings?q=${encodeURIComponent('慢速')}`);
     assert.deepEqual(r.json.items, []);
   } finally {
+    await assertStopsCleanly(srv);
+  }
+});
+
+// The other side of the deadlines: a request that waits for the server is not a slow
+// client. With one worker thread held by a write that waits for the database (another
+// process holds SQLite's write lock), a request on another connection of that thread
+// waits longer than the header timeout without sending slowly: it must be answered, not
+// cut. (Found by the booking races on PostgreSQL, where a booking waited for a row lock.)
+test('a request queued behind a slow handler on its thread is answered, not cut by the header timeout', async () => {
+  const srv = await startServer({ args: ['--threads', '1', '--header-timeout', '2', '--access-log', 'off'] });
+  const holder = spawn('sqlite3', [srv.db], { stdio: ['pipe', 'ignore', 'ignore'] });
+  try {
+    // A kept-alive connection of the one thread, made before the thread is held.
+    const kept = await connect(srv.port, '127.0.0.1');
+    kept.write('GET /healthz HTTP/1.1\r\nHost: louyu\r\n\r\n');
+    while (!/\r\n\r\n[\s\S]*ok/.test(kept.received)) await sleep(20);
+    kept.received = '';
+    holder.stdin.write('BEGIN IMMEDIATE;\nINSERT INTO secrets (name, value) VALUES (\'held\', \'x\');\n.shell sleep 4\nROLLBACK;\n');
+    holder.stdin.end();
+    await sleep(500); // the lock is taken
+    const write = srv.request('POST', '/api/v1/buildings',
+      { name: '排队楼宇', address: '天河区', latitude: 23.1, longitude: 113.3 });
+    await sleep(300); // the write waits in its handler, holding the one thread
+    const sent = performance.now();
+    kept.write('GET /healthz HTTP/1.1\r\nHost: louyu\r\n\r\n');
+    while (!/^HTTP\/1\.1 \d{3}/.test(kept.received) && kept.closedAt === null && performance.now() - sent < 15000) await sleep(20);
+    const waited = performance.now() - sent;
+    const w = await write;
+    assert.match(kept.received, /^HTTP\/1\.1 200/, `the queued request was ${kept.closedAt !== null ? 'cut' : 'not answered'} after ${Math.round(waited)} ms`);
+    assert.ok(waited > 2000, `it did not wait behind the write (${Math.round(waited)} ms): the test proves nothing`);
+    assert.ok([201, 503].includes(w.status), w.text);
+    kept.destroy();
+  } finally {
+    holder.kill();
     await assertStopsCleanly(srv);
   }
 });
