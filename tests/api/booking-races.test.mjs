@@ -367,15 +367,26 @@ test('a room moved to another station while a booking of it is in flight: still 
     await until('booking X waits for the row lock', () => x.done || waiting() >= 1);
     // The room moves to station 2 (a server that locked the room with its bookings would
     // make this wait for X: also fine).
-    const room = (await srv.request('GET', '/api/v1/rooms/1')).json;
-    const move = settledFlag(srv.request('PATCH', '/api/v1/rooms/1', { version: room.version, station_id: 2 }));
+    // Each on a connection of its own, opened now: libmicrohttpd serves a connection on
+    // one worker thread, and a kept-alive connection of the thread that X holds would not
+    // be read until X is answered, which waits for this test (a new connection is
+    // accepted by a thread that is free).
+    const own = [];
+    const onNew = (method, path, body) => {
+      const c = connection(srv.url, srv.token);
+      own.push(c);
+      return c.request(method, path, body);
+    };
+    const room = (await onNew('GET', '/api/v1/rooms/1')).json;
+    const move = settledFlag(onNew('PATCH', '/api/v1/rooms/1', { version: room.version, station_id: 2 }));
     await until('the move is done or waits', () => move.done || waiting() >= 2);
-    const y = settledFlag(srv.request('POST', '/api/v1/bookings', { ...slot, org_id: 3, title: '后到' }));
+    const y = settledFlag(onNew('POST', '/api/v1/bookings', { ...slot, org_id: 3, title: '后到' }));
     // Y waits for X's lock on station 1 (and for the move, were it still waiting).
     await until('booking Y is answered or waits', () => y.done || waiting() >= (move.done ? 2 : 3));
     await lock.release();
     lock = null;
     const [rx, rmove, ry] = [await x.value, await move.value, await y.value];
+    own.forEach((c) => c.close());
     assert.equal(rmove.status, 400, `a room stays in its station: ${rmove.text}`);
     const held = (await allBookings(srv, 'room_id=1')).filter((b) => ACTIVE.has(b.status));
     const codes = [rx.status, ry.status].sort();
