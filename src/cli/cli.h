@@ -30,6 +30,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Prints "louyu: detail" for err to stderr; returns 1. */
 int cli_fail(const struct error *err);
 
+/* The end of every command's getopt switch (optstring ":", --help as 'h'): --help prints
+ * the usage of command 'name' and returns -1; a missing value or an unknown option is a
+ * usage error (EXIT_USAGE). */
+int cli_common_option(const char *name, int c, char **argv);
+
 /* Parses the options common to commands that open a database: sets *db from --db or
  * LOUYU_DB. Returns 0, or an exit status (help printed, or a usage error). */
 int cli_parse_db_only(int argc, char **argv, const struct command *cmd, const char **db);

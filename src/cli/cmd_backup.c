@@ -37,13 +37,8 @@ static int parse(int argc, char **argv, const struct command *cmd, struct file_a
         case 'f':
             o->force = true;
             break;
-        case 'h':
-            fputs(cmd->usage, stdout);
-            return -1;
-        case ':':
-            return cli_usage_error(cmd->name, "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error(cmd->name, "unknown option '%s'", argv[optind - 1]);
+            return cli_common_option(cmd->name, c, argv);
         }
     }
     if (o->db == NULL || *o->db == '\0')

@@ -58,13 +58,8 @@ static int parse(int argc, char **argv, struct birthday_request *rq, const char 
                                        "not '%s'",
                                        optarg);
             break;
-        case 'h':
-            fputs(cli_command(cmd)->usage, stdout);
-            return -1;
-        case ':':
-            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            return cli_common_option(cmd, c, argv);
         }
     }
     if (optind < argc)

@@ -52,13 +52,8 @@ static int parse(int argc, char **argv, struct demo_opts *o)
                 return cli_usage_error("demo", "--anchor takes a date YYYY-MM-DD, not '%s'",
                                        optarg);
             break;
-        case 'h':
-            fputs(cli_command("demo")->usage, stdout);
-            return -1;
-        case ':':
-            return cli_usage_error("demo", "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error("demo", "unknown option '%s'", argv[optind - 1]);
+            return cli_common_option("demo", c, argv);
         }
     }
     if (optind < argc)

@@ -67,13 +67,8 @@ static int parse(int argc, char **argv, struct import_cli *o)
         case 'r':
             o->rejected = optarg;
             break;
-        case 'h':
-            fputs(cli_command("import")->usage, stdout);
-            return -1;
-        case ':':
-            return cli_usage_error("import", "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error("import", "unknown option '%s'", argv[optind - 1]);
+            return cli_common_option("import", c, argv);
         }
     }
     if (o->db == NULL || *o->db == '\0')

@@ -135,13 +135,8 @@ static int parse_options(int argc, char **argv, struct serve_opts *o, char *host
         case 'w':
             bad = parse_uint(optarg, 1, 3600, &o->sweep_every);
             break;
-        case 'h':
-            fputs(cli_command(cmd)->usage, stdout);
-            return -1;
-        case ':':
-            return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            return cli_common_option(cmd, c, argv);
         }
         if (bad)
             return cli_usage_error(cmd, "'%s' is not a valid value for --%s", optarg,

@@ -62,13 +62,8 @@ static int parse(int argc, char **argv, struct user_opts *o)
                 return cli_usage_error("user", "--%s takes a positive id, not '%s'",
                                        opts[which].name, optarg);
             break;
-        case 'h':
-            fputs(cli_command("user")->usage, stdout);
-            return -1;
-        case ':':
-            return cli_usage_error("user", "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error("user", "unknown option '%s'", argv[optind - 1]);
+            return cli_common_option("user", c, argv);
         }
     }
     if (o->db == NULL || *o->db == '\0')

@@ -172,6 +172,17 @@ int cli_fail(const struct error *err)
     return 1;
 }
 
+int cli_common_option(const char *name, int c, char **argv)
+{
+    if (c == 'h') {
+        fputs(cli_command(name)->usage, stdout);
+        return -1;
+    }
+    if (c == ':')
+        return cli_usage_error(name, "%s needs a value", argv[optind - 1]);
+    return cli_usage_error(name, "unknown option '%s'", argv[optind - 1]);
+}
+
 int cli_parse_db_only(int argc, char **argv, const struct command *cmd, const char **db)
 {
     static const struct option opts[] = {
@@ -184,13 +195,8 @@ int cli_parse_db_only(int argc, char **argv, const struct command *cmd, const ch
         case 'd':
             *db = optarg;
             break;
-        case 'h':
-            fputs(cmd->usage, stdout);
-            return -1;
-        case ':':
-            return cli_usage_error(cmd->name, "%s needs a value", argv[optind - 1]);
         default:
-            return cli_usage_error(cmd->name, "unknown option '%s'", argv[optind - 1]);
+            return cli_common_option(cmd->name, c, argv);
         }
     }
     if (optind < argc)
